@@ -1,0 +1,127 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Logger } from './logger';
+import { traceFromHeader, type TraceContext } from './trace';
+
+/** A plain HTTP route next to GraphQL (health checks, webhooks, uploads). */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, trace: TraceContext) => Promise<void> | void;
+
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions<TContext extends BaseContext> {
+  log: Logger;
+  /** Serves GraphQL on `path` (default `/graphql`) through this started Apollo Server. */
+  graphql: {
+    server: ApolloServer<TContext>;
+    context: (req: IncomingMessage, trace: TraceContext) => Promise<TContext>;
+    path?: string;
+  };
+  /** Extra routes keyed `"GET /health"`, `"POST /payments/webhook"`, ... */
+  routes?: Record<string, RouteHandler>;
+  /** Largest request body accepted, in bytes; default 1 MiB. Larger bodies get 413. */
+  maxBodyBytes?: number;
+}
+
+/** Thrown by {@link readBody} when a body exceeds its limit. */
+export class BodyTooLargeError extends Error {}
+
+/** Reads a whole request body, refusing more than `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new BodyTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Writes a JSON response. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
+  res.end(payload);
+}
+
+/**
+ * One node:http server for a process: GraphQL through Apollo Server's
+ * `executeHTTPGraphQLRequest` (no Express: fewer layers on the hot path), plain routes
+ * beside it, and one JSON access-log line per request with its trace id.
+ */
+export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Server {
+  const { log, graphql, routes = {} } = options;
+  const graphqlPath = graphql.path ?? '/graphql';
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, trace: TraceContext, search: string) => {
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let body: unknown;
+    if (req.method === 'POST') {
+      const raw = await readBody(req, maxBodyBytes);
+      // Apollo Server decides what to do with non-JSON bodies (it refuses them).
+      if (headers.get('content-type')?.startsWith('application/json')) {
+        try {
+          body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+        } catch {
+          return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+        }
+      } else {
+        body = raw.toString('utf8');
+      }
+    }
+    const response = await graphql.server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
+      context: () => graphql.context(req, trace),
+    });
+    for (const [name, value] of response.headers) res.setHeader(name, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+
+  return createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const trace = traceFromHeader(req.headers.traceparent as string | undefined);
+    const queryAt = req.url?.indexOf('?') ?? -1;
+    const path = queryAt === -1 ? (req.url ?? '/') : req.url!.slice(0, queryAt);
+    const search = queryAt === -1 ? '' : req.url!.slice(queryAt);
+
+    res.on('finish', () => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info(
+        { traceId: trace.traceId, spanId: trace.spanId, method: req.method, path, status: res.statusCode, durationMs: Math.round(durationMs * 100) / 100 },
+        'request',
+      );
+    });
+
+    const route = routes[`${req.method} ${path}`];
+    const work = route ? route(req, res, trace) : path === graphqlPath ? handleGraphQL(req, res, trace, search) : sendJson(res, 404, { error: 'not found' });
+    Promise.resolve(work).catch((error: unknown) => {
+      if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: `request body is larger than ${maxBodyBytes} bytes` });
+      log.error({ traceId: trace.traceId, error }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
+      else res.destroy();
+    });
+  });
+}
+
+/** Starts listening and resolves with the bound port (useful with port 0 in tests). */
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

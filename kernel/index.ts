@@ -1,0 +1,17 @@
+/** The shared kernel: everything the gateway and all five subgraphs have in common. */
+// type-graphql's decorators need the metadata polyfill before any class is declared.
+import 'reflect-metadata';
+export * from './authorization';
+export * from './config';
+export * from './connections';
+export * from './context';
+export * from './database';
+export * from './error-format';
+export * from './errors';
+export * from './federation';
+export * from './http-server';
+export * from './lifecycle';
+export * from './logger';
+export * from './money';
+export * from './subgraph-server';
+export * from './trace';

@@ -1,0 +1,132 @@
+import type { IncomingMessage, Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import type { Redis } from 'ioredis';
+import type { NatsConnection } from 'nats';
+import { databaseUrlFor, loadConfig, servicePort, subgraphEnv, type Domain } from './config';
+import { connectNats, createRedis } from './connections';
+import type { RequestContext } from './context';
+import { databaseNameOf } from './database';
+import { formatGraphQLError } from './error-format';
+import { createHttpServer, listen, sendJson } from './http-server';
+import { Lifecycle } from './lifecycle';
+import { createLogger, type Logger } from './logger';
+import type { TraceContext } from './trace';
+
+/** The part of a Prisma client the kernel needs: a ping and a clean disconnect. */
+export interface DatabaseClient {
+  $queryRawUnsafe(query: string): Promise<unknown>;
+  $disconnect(): Promise<void>;
+}
+
+/** Connections a subgraph's services are built from. */
+export interface SubgraphDeps<TDb> {
+  db: TDb;
+  redis: Redis;
+  nats: NatsConnection;
+  log: Logger;
+}
+
+/** What a subgraph's `setup` returns: its schema and the per-request DataLoaders. */
+export interface SubgraphParts<TLoaders> {
+  schema: GraphQLSchema;
+  createLoaders: () => TLoaders;
+}
+
+/** A subgraph's request context: the shared one plus this request's DataLoaders. */
+export type SubgraphContext<TLoaders = unknown> = RequestContext & { loaders: TLoaders };
+
+/** Options of {@link startSubgraph}. */
+export interface SubgraphOptions<TDb extends DatabaseClient, TLoaders> {
+  domain: Domain;
+  /** Creates the domain's Prisma client for its database URL. */
+  createDatabase: (databaseUrl: string) => TDb;
+  /** Builds services, schema and loaders from the open connections. */
+  setup: (deps: SubgraphDeps<TDb>) => Promise<SubgraphParts<TLoaders>>;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A running subgraph, as returned to `main.ts` and to in-process tests. */
+export interface RunningSubgraph {
+  port: number;
+  server: Server;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts one subgraph process: validates configuration, opens the database, Redis and
+ * NATS (failing fast with a clear reason), builds the schema and serves `/graphql`,
+ * `GET /health` (alive) and `GET /ready` (dependencies answer).
+ */
+export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
+  options: SubgraphOptions<TDb, TLoaders>,
+): Promise<RunningSubgraph> {
+  const { domain } = options;
+  const env = options.env ?? process.env;
+  const config = loadConfig(subgraphEnv, env);
+  const port = servicePort(domain, env);
+  const log = createLogger({ service: domain, level: config.LOG_LEVEL });
+  const lifecycle = new Lifecycle(log);
+
+  try {
+    const databaseUrl = databaseUrlFor(domain, config, env);
+    const db: TDb = options.createDatabase(databaseUrl);
+    lifecycle.add('database', () => db.$disconnect());
+    await db.$queryRawUnsafe('SELECT 1').catch((error: Error) => {
+      throw new Error(`database ${databaseNameOf(databaseUrl)} is not usable (${error.message}); run \`npm run migrate\``);
+    });
+    const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+    lifecycle.add('redis', () => redis.quit());
+    await redis.connect().catch((error: Error) => {
+      throw new Error(`Redis at ${config.REDIS_URL} is not reachable (${error.message})`);
+    });
+    const nats = await connectNats(config.NATS_URL, domain).catch((error: Error) => {
+      throw new Error(`NATS at ${config.NATS_URL} is not reachable (${error.message})`);
+    });
+    lifecycle.add('nats', () => nats.drain());
+
+    const parts = await options.setup({ db, redis, nats, log });
+    const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
+      schema: parts.schema,
+      // Subgraphs are reached through the gateway only; it decides what clients may see.
+      introspection: true,
+      includeStacktraceInErrorResponses: false,
+      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      formatError: (formatted, error) => formatGraphQLError(formatted, error, log),
+    });
+    await apollo.start();
+    lifecycle.add('graphql', () => apollo.stop());
+
+    const context = async (_req: IncomingMessage, trace: TraceContext): Promise<SubgraphContext<TLoaders>> => ({
+      identity: null,
+      trace,
+      log: log.child({ traceId: trace.traceId, spanId: trace.spanId }),
+      loaders: parts.createLoaders(),
+    });
+    const server = createHttpServer({
+      log,
+      graphql: { server: apollo, context },
+      routes: {
+        'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: domain }),
+        'GET /ready': async (_req, res) => {
+          const checks = {
+            database: await db.$queryRawUnsafe('SELECT 1').then(() => true, () => false),
+            redis: await redis.ping().then(() => true, () => false),
+            nats: !nats.isClosed(),
+          };
+          const ready = Object.values(checks).every(Boolean);
+          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', service: domain, checks });
+        },
+      },
+    });
+    const boundPort = await listen(server, port, config.BIND_HOST);
+    lifecycle.add('http', () => new Promise((resolve) => server.close(resolve)));
+    lifecycle.stopOnSignals();
+    log.info({ port: boundPort }, `${domain} subgraph ready at http://${config.BIND_HOST}:${boundPort}/graphql`);
+    return { port: boundPort, server, stop: () => lifecycle.stop() };
+  } catch (error) {
+    await lifecycle.stop();
+    throw error;
+  }
+}
