@@ -20,6 +20,12 @@ export interface FederatedSchemaOptions {
   referenceResolvers?: ReferenceResolvers;
   /** Defaults to {@link roleAuthChecker}. */
   authChecker?: AuthChecker<any>;
+  /**
+   * Types no root field reaches (an entity a subgraph only contributes fields to);
+   * type-graphql leaves them out of the schema otherwise.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  orphanedTypes?: Function[];
 }
 
 /**
@@ -31,6 +37,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
   const schema = await buildSchema({
     resolvers: options.resolvers,
     container: options.container,
+    orphanedTypes: options.orphanedTypes,
     authChecker: options.authChecker ?? roleAuthChecker,
     skipCheck: true, // a subgraph may have no Query of its own
   });
