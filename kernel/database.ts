@@ -1,5 +1,5 @@
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
-import type { PoolConfig } from 'mariadb';
+import { createConnection, type PoolConfig } from 'mariadb';
 
 /** Options of {@link createPrismaClient}. */
 export interface PrismaClientOptions {
@@ -42,4 +42,20 @@ export function createPrismaClient<T>(
     connectTimeout: 3_000,
   } as ConstructorParameters<typeof PrismaMariaDb>[0]); // the adapter bundles its own copy of mariadb's types
   return new PrismaClient({ adapter });
+}
+
+/**
+ * Opens and closes one plain connection to fail fast with the server's own reason
+ * ("Unknown database ...", "Access denied ...") instead of the pool's generic timeout.
+ */
+export async function assertDatabaseReachable(databaseUrl: string): Promise<void> {
+  const database = databaseNameOf(databaseUrl);
+  try {
+    const connection = await createConnection({ ...poolConfigFromUrl(databaseUrl), connectTimeout: 3_000 });
+    await connection.end();
+  } catch (error) {
+    const { code, sqlMessage, message } = error as { code?: string; sqlMessage?: string; message: string };
+    if (code === 'ER_BAD_DB_ERROR') throw new Error(`database ${database} does not exist; run \`npm run migrate\` to create it`);
+    throw new Error(`database ${database} is not reachable (${sqlMessage ?? message.split('\n')[0]})`);
+  }
 }

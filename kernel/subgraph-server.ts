@@ -7,7 +7,7 @@ import type { NatsConnection } from 'nats';
 import { databaseUrlFor, loadConfig, servicePort, subgraphEnv, type Domain } from './config';
 import { connectNats, createRedis } from './connections';
 import type { RequestContext } from './context';
-import { databaseNameOf } from './database';
+import { assertDatabaseReachable } from './database';
 import { formatGraphQLError } from './error-format';
 import { createHttpServer, listen, sendJson } from './http-server';
 import { Lifecycle } from './lifecycle';
@@ -71,11 +71,9 @@ export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
 
   try {
     const databaseUrl = databaseUrlFor(domain, config, env);
+    await assertDatabaseReachable(databaseUrl);
     const db: TDb = options.createDatabase(databaseUrl);
     lifecycle.add('database', () => db.$disconnect());
-    await db.$queryRawUnsafe('SELECT 1').catch((error: Error) => {
-      throw new Error(`database ${databaseNameOf(databaseUrl)} is not usable (${error.message}); run \`npm run migrate\``);
-    });
     const redis = createRedis(config.REDIS_URL, config.REDIS_KEY_PREFIX);
     lifecycle.add('redis', () => redis.quit());
     await redis.connect().catch((error: Error) => {
