@@ -27,7 +27,7 @@ const url = (protocols: string[]) =>
     } catch {
       return false;
     }
-  }, `must be a URL starting with ${protocols.join(' or ')}//`);
+  }, `must be a URL with scheme ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`);
 
 /** Settings every process shares. Each field names its environment variable and default. */
 export const commonEnv = {
@@ -66,7 +66,8 @@ export function loadConfig<S extends Shape>(shape: S, env: NodeJS.ProcessEnv = p
   const issue = parsed.error.issues[0]!;
   const name = String(issue.path[0]);
   const got = env[name] === undefined ? 'it is not set' : `got ${JSON.stringify(env[name])}`;
-  throw new ConfigError(`invalid environment: ${name} ${issue.message.toLowerCase()} (${got})`);
+  const reason = issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
+  throw new ConfigError(`invalid environment: ${name} ${reason} (${got})`);
 }
 
 /** The port a service listens on: `<NAME>_PORT` (e.g. `USERS_PORT`), else its default. */
