@@ -6,8 +6,7 @@
  * not exist, a start order that lets a service boot before its migrations.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { posix } from 'node:path';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { commonEnv, DEFAULT_PORTS, DOMAINS, type Domain, databaseUrlFor, loadConfig, servicePort, subgraphEnv } from '#kernel';
@@ -321,6 +320,24 @@ describe('docker-compose.yml', () => {
     expect(imageHas(supergraph), `SUPERGRAPH_PATH=${supergraph} is not a file the runtime image contains`).toBe(true);
   });
 
+  it('publishes MySQL, Redis, NATS and MongoDB on the host ports the code defaults to', () => {
+    // The README's quick start runs the services on the host against `docker compose up mysql redis nats mongo`.
+    const defaults = loadConfig(subgraphEnv, {});
+    const expected: Record<string, number> = {
+      mysql: Number(new URL(defaults.DATABASE_URL).port || 3306),
+      redis: Number(new URL(defaults.REDIS_URL).port || 6379),
+      nats: Number(new URL(defaults.NATS_URL).port || 4222),
+      mongo: 27017,
+    };
+    for (const [name, port] of Object.entries(expected)) {
+      const published = (services[name]!.ports ?? []).map(String);
+      expect(
+        published.some((mapping) => mapping.endsWith(`:${port}:${port}`)),
+        `${name} should publish host port ${port} to container port ${port} (has ${published.join(', ') || 'none'})`,
+      ).toBe(true);
+    }
+  });
+
   it('starts every app service after the migrations, and subgraphs after Redis and NATS', () => {
     expect(dependsOn(services[MIGRATE]!).mysql, 'migrate must wait for mysql to be healthy').toBe('service_healthy');
     for (const name of APP) {
@@ -414,8 +431,11 @@ describe('Dockerfile', () => {
   });
 
   it('holds what the services read at run time', () => {
-    for (const path of ['package.json', 'dist', 'supergraph.graphql', 'supergraph.yaml', ...DOMAINS.map((d) => `prisma/${d}/migrations`)]) {
-      expect(existsSync(join(root, path.replace(/^dist$/, 'tsconfig.build.json'))), `${path} does not exist in the repository`).toBe(true);
+    const needed = ['package.json', 'supergraph.graphql', 'supergraph.yaml', ...DOMAINS.map((d) => `prisma/${d}/migrations`)];
+    for (const path of needed) {
+      expect(existsSync(join(root, path)), `${path} does not exist in the repository`).toBe(true);
+    }
+    for (const path of [...needed, 'dist']) {
       expect(imageHas(path), `the runtime image does not contain ${path}`).toBe(true);
     }
   });
@@ -443,7 +463,8 @@ describe('.dockerignore', () => {
   });
 
   it('does not exclude what the image is built from', () => {
-    for (const path of ['package.json', 'package-lock.json', 'prisma', 'scripts', 'kernel', 'gateway', 'subgraphs', 'supergraph.graphql', 'supergraph.yaml', 'tsconfig.json', 'tsconfig.build.json']) {
+    const sources = ['package.json', 'package-lock.json', 'prisma', 'scripts', 'kernel', 'gateway', 'subgraphs'];
+    for (const path of [...sources, 'supergraph.graphql', 'supergraph.yaml', 'tsconfig.json', 'tsconfig.build.json']) {
       expect(ignored, `.dockerignore excludes ${path}, which the Dockerfile needs`).not.toContain(path);
     }
   });
