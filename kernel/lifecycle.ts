@@ -45,7 +45,8 @@ export class Lifecycle {
   stopOnSignals(): void {
     const onSignal = (signal: NodeJS.Signals) => {
       this.log.info({ signal }, 'shutting down');
-      void this.stop().then(() => process.exit(0));
+      // The logger writes asynchronously: flush it, or the last lines die with the process.
+      void this.stop().then(() => this.log.flush(() => process.exit(0)));
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);

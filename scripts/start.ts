@@ -23,7 +23,7 @@ export interface Stack {
   gatewayUrl: string;
   /** Stops one service (SIGTERM, then SIGKILL after 5 s), e.g. to test a subgraph being down. */
   stopService(name: ServiceName): Promise<void>;
-  /** Starts a stopped service again and waits for its health check. */
+  /** Starts a stopped service again (no-op when it runs) and waits for its health check. */
   startService(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
@@ -99,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     gatewayUrl: `http://127.0.0.1:${servicePort('gateway', env)}/graphql`,
     stopService,
     startService: async (name) => {
-      launch(name);
+      if (!children.has(name)) launch(name);
       await waitHealthy(name);
     },
     stop,
