@@ -9,14 +9,21 @@ export type Role = (typeof ROLES)[number];
 export interface Identity {
   userId: string;
   roles: Role[];
+  /** The sign-in session the access token belongs to (its `sid` claim). */
+  sessionId: string;
 }
 
 /**
- * What every resolver and service receives first: who calls, the trace it belongs to,
- * and a logger that stamps `traceId`/`spanId` on each line.
+ * What every resolver and service receives first: who calls and from where, the trace
+ * it belongs to, and a logger that stamps `traceId`/`spanId` on each line.
  */
 export interface RequestContext {
   identity: Identity | null;
+  /**
+   * The client's IP address as the gateway saw it (for rate limits and audit), null when
+   * unknown. Subgraphs get it from the gateway's signed header, never from the caller.
+   */
+  clientIp: string | null;
   trace: TraceContext;
   log: Logger;
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { GATEWAY_SIGNATURE_HEADER, verifyGatewaySignature, type ForwardedCaller } from './gateway-signature';
 import type { Logger } from './logger';
 import { traceFromHeader, type TraceContext } from './trace';
 
@@ -13,10 +14,16 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** Serves GraphQL on `path` (default `/graphql`) through this started Apollo Server. */
   graphql: {
     server: ApolloServer<TContext>;
-    context: (req: IncomingMessage, trace: TraceContext) => Promise<TContext>;
+    /** Builds the request context; `forwarded` is what the gateway vouched for (with `gatewaySecret`). */
+    context: (req: IncomingMessage, trace: TraceContext, forwarded?: ForwardedCaller) => Promise<TContext>;
     path?: string;
+    /**
+     * When set (subgraphs), every GraphQL request must carry the gateway's signature over
+     * its exact body, made with this secret; any other gets 401 before Apollo Server sees it.
+     */
+    gatewaySecret?: string;
   };
-  /** Extra routes keyed `"GET /health"`, `"POST /payments/webhook"`, ... */
+  /** Extra routes keyed `"GET /health"`, `"POST /payments/webhook"`, ...; never on the GraphQL path. */
   routes?: Record<string, RouteHandler>;
   /** Largest request body accepted, in bytes; default 1 MiB. Larger bodies get 413. */
   maxBodyBytes?: number;
@@ -39,6 +46,11 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
+/** What a subgraph answers to a GraphQL request that does not carry a valid gateway signature. */
+export const NOT_THROUGH_GATEWAY = {
+  errors: [{ message: 'Requests must come through the gateway.', extensions: { code: 'UNAUTHENTICATED' } }],
+};
+
 /** Writes a JSON response. */
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
@@ -55,15 +67,31 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
   const { log, graphql, routes = {} } = options;
   const graphqlPath = graphql.path ?? '/graphql';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  // A plain route on the GraphQL path would bypass the gateway signature check.
+  const shadowing = Object.keys(routes).find((key) => key.split(' ')[1] === graphqlPath);
+  if (shadowing) throw new Error(`route "${shadowing}" would shadow GraphQL on ${graphqlPath}`);
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, trace: TraceContext, search: string) => {
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    const signature = headers.get(GATEWAY_SIGNATURE_HEADER);
+    const refuse = (reason: string) => {
+      log.warn({ traceId: trace.traceId, reason, remoteAddress: req.socket.remoteAddress }, 'refused a request that did not come through the gateway');
+      sendJson(res, 401, NOT_THROUGH_GATEWAY);
+    };
+    // Without a signature there is nothing to check the body against: refuse before reading it.
+    if (graphql.gatewaySecret !== undefined && !signature) return refuse('missing');
+    const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : Buffer.alloc(0);
+    let forwarded: ForwardedCaller | undefined;
+    if (graphql.gatewaySecret !== undefined) {
+      const check = verifyGatewaySignature(signature, raw, graphql.gatewaySecret);
+      if (!check.ok) return refuse(check.reason);
+      forwarded = check.caller;
+    }
     let body: unknown;
     if (req.method === 'POST') {
-      const raw = await readBody(req, maxBodyBytes);
       // Apollo Server decides what to do with non-JSON bodies (it refuses them).
       if (headers.get('content-type')?.startsWith('application/json')) {
         try {
@@ -77,7 +105,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     }
     const response = await graphql.server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-      context: () => graphql.context(req, trace),
+      context: () => graphql.context(req, trace, forwarded),
     });
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;

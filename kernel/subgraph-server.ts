@@ -9,7 +9,8 @@ import { connectNats, createRedis } from './connections';
 import type { RequestContext } from './context';
 import { assertDatabaseReachable } from './database';
 import { formatGraphQLError } from './error-format';
-import { createHttpServer, listen, sendJson } from './http-server';
+import type { ForwardedCaller } from './gateway-signature';
+import { createHttpServer, listen, sendJson, type RouteHandler } from './http-server';
 import { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 import type { TraceContext } from './trace';
@@ -44,6 +45,12 @@ export interface SubgraphOptions<TDb extends DatabaseClient, TLoaders> {
   createDatabase: (databaseUrl: string) => TDb;
   /** Builds services, schema and loaders from the open connections. */
   setup: (deps: SubgraphDeps<TDb>) => Promise<SubgraphParts<TLoaders>>;
+  /**
+   * Plain HTTP routes next to `/health` and `/ready`, keyed `"GET /.well-known/jwks.json"`,
+   * `"POST /payments/webhook"`, ... Unlike `/graphql` they do not require the gateway's
+   * signature (providers and the gateway call them directly), so each does its own checks.
+   */
+  routes?: Record<string, RouteHandler>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -54,10 +61,14 @@ export interface RunningSubgraph {
   stop: () => Promise<void>;
 }
 
+/** Routes every subgraph serves itself. */
+const BUILT_IN_ROUTES = ['GET /health', 'GET /ready'];
+
 /**
  * Starts one subgraph process: validates configuration, opens the database, Redis and
- * NATS (failing fast with a clear reason), builds the schema and serves `/graphql`,
- * `GET /health` (alive) and `GET /ready` (dependencies answer).
+ * NATS (failing fast with a clear reason), builds the schema and serves `/graphql` (to
+ * the gateway only: requests must carry its signature), `GET /health` (alive), `GET
+ * /ready` (dependencies answer) and the subgraph's own `routes`.
  */
 export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
   options: SubgraphOptions<TDb, TLoaders>,
@@ -68,6 +79,8 @@ export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
   const port = servicePort(domain, env);
   const log = createLogger({ service: domain, level: config.LOG_LEVEL });
   const lifecycle = new Lifecycle(log);
+  const taken = Object.keys(options.routes ?? {}).find((key) => BUILT_IN_ROUTES.includes(key));
+  if (taken) throw new Error(`route "${taken}" is served by every subgraph and cannot be replaced`);
 
   try {
     const databaseUrl = databaseUrlFor(domain, config, env);
@@ -96,27 +109,30 @@ export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
     await apollo.start();
     lifecycle.add('graphql', () => apollo.stop());
 
-    const context = async (_req: IncomingMessage, trace: TraceContext): Promise<SubgraphContext<TLoaders>> => ({
-      identity: null,
+    // Who calls comes only from the gateway's signed header, verified by the HTTP server.
+    const context = async (_req: IncomingMessage, trace: TraceContext, forwarded?: ForwardedCaller): Promise<SubgraphContext<TLoaders>> => ({
+      identity: forwarded?.identity ?? null,
+      clientIp: forwarded?.clientIp ?? null,
       trace,
       log: log.child({ traceId: trace.traceId, spanId: trace.spanId }),
       loaders: parts.createLoaders(),
     });
+    const builtInRoutes: Record<string, RouteHandler> = {
+      'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: domain }),
+      'GET /ready': async (_req, res) => {
+        const checks = {
+          database: await db.$queryRawUnsafe('SELECT 1').then(() => true, () => false),
+          redis: await redis.ping().then(() => true, () => false),
+          nats: !nats.isClosed(),
+        };
+        const ready = Object.values(checks).every(Boolean);
+        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', service: domain, checks });
+      },
+    };
     const server = createHttpServer({
       log,
-      graphql: { server: apollo, context },
-      routes: {
-        'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: domain }),
-        'GET /ready': async (_req, res) => {
-          const checks = {
-            database: await db.$queryRawUnsafe('SELECT 1').then(() => true, () => false),
-            redis: await redis.ping().then(() => true, () => false),
-            nats: !nats.isClosed(),
-          };
-          const ready = Object.values(checks).every(Boolean);
-          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', service: domain, checks });
-        },
-      },
+      graphql: { server: apollo, context, gatewaySecret: config.GATEWAY_SECRET },
+      routes: { ...options.routes, ...builtInRoutes },
     });
     const boundPort = await listen(server, port, config.BIND_HOST);
     lifecycle.add('http', () => new Promise((resolve) => server.close(resolve)));

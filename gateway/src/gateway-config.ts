@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { commonEnv, ConfigError, DEFAULT_PORTS, loadConfig } from '#kernel';
+import { commonEnv, ConfigError, DEFAULT_PORTS, loadConfig, redisEnv, urlWithScheme } from '#kernel';
 
 /** Settings of the gateway process: flags win over environment variables. */
 export interface GatewayConfig {
@@ -15,14 +15,30 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** Subgraph URL overrides by subgraph name (`AUTH_URL=...`); otherwise the supergraph's routing URLs. */
   subgraphUrls: Record<string, string>;
+  /** Key the gateway signs subgraph requests with (GATEWAY_SECRET). */
+  gatewaySecret: string;
+  /** Redis holding the access-token deny-list (the auth subgraph's REDIS_URL and REDIS_KEY_PREFIX). */
+  redisUrl: string;
+  redisKeyPrefix: string;
+  /** AUTH_JWKS_URL; unset, the keys are fetched from the auth subgraph's origin + `/.well-known/jwks.json`. */
+  jwksUrl?: string;
+  /** TRUST_PROXY=true: the client IP is the first `x-forwarded-for` hop, not the socket's peer. */
+  trustProxy: boolean;
 }
 
 const gatewayEnv = {
   ...commonEnv,
+  ...redisEnv,
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORTS.gateway),
   SUPERGRAPH_PATH: z.string().min(1).default('supergraph.graphql'),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  AUTH_JWKS_URL: urlWithScheme(['http:', 'https:']).optional(),
+  /** Only behind a proxy that sets X-Forwarded-For itself; otherwise clients could pick their own IP. */
+  TRUST_PROXY: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
 };
+
+/** `*_URL` variables that name something other than a subgraph. */
+const NOT_SUBGRAPH_URLS = /^(DATABASE|REDIS|NATS|MONGO|AUTH_JWKS)_URL$/;
 
 /** Reads `--supergraph FILE` and `--port N` (or SUPERGRAPH_PATH / GATEWAY_PORT) and the rest of the environment. */
 export function loadGatewayConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -39,7 +55,7 @@ export function loadGatewayConfig(argv: string[], env: NodeJS.ProcessEnv = proce
   });
   const subgraphUrls = Object.fromEntries(
     Object.entries(env)
-      .filter(([name, value]) => /^[A-Z0-9_]+_URL$/.test(name) && value && !/^(DATABASE|REDIS|NATS|MONGO)_URL$/.test(name))
+      .filter(([name, value]) => /^[A-Z0-9_]+_URL$/.test(name) && value && !NOT_SUBGRAPH_URLS.test(name))
       .map(([name, value]) => [name.slice(0, -'_URL'.length).toLowerCase(), value!]),
   );
   return {
@@ -50,5 +66,10 @@ export function loadGatewayConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     bindHost: config.BIND_HOST,
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     subgraphUrls,
+    gatewaySecret: config.GATEWAY_SECRET,
+    redisUrl: config.REDIS_URL,
+    redisKeyPrefix: config.REDIS_KEY_PREFIX,
+    jwksUrl: config.AUTH_JWKS_URL,
+    trustProxy: config.TRUST_PROXY === 'true',
   };
 }

@@ -4,9 +4,12 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { createHttpServer, createLogger, formatGraphQLError, Lifecycle, listen, sendJson } from '#kernel';
+import { createHttpServer, createLogger, createRedis, formatGraphQLError, Lifecycle, listen, sendJson } from '#kernel';
+import { Authenticator } from './authenticator';
+import { clientIpOf } from './client-ip';
 import type { GatewayConfig } from './gateway-config';
 import type { GatewayContext } from './gateway-context';
+import { JwksKeyStore, jwksUrlFor } from './jwks';
 import { subgraphsOf, checkSubgraphs } from './readiness';
 import { SubgraphDataSource } from './subgraph-data-source';
 
@@ -19,8 +22,10 @@ export interface RunningGateway {
 
 /**
  * Serves the supergraph at `/graphql`: `@apollo/gateway` plans and runs each operation
- * against the subgraphs named in the supergraph file. Production turns off
- * introspection and the Sandbox landing page; CSRF prevention stays on everywhere.
+ * against the subgraphs named in the supergraph file. Each request's bearer token is
+ * verified once, here; subgraphs get the resulting identity in a signed header.
+ * Production turns off introspection and the Sandbox landing page; CSRF prevention
+ * stays on everywhere.
  */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const log = createLogger({ service: 'gateway', level: config.logLevel });
@@ -33,9 +38,22 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       throw new Error(`cannot read supergraph ${config.supergraphPath} (${(error as Error).message}); run \`npm run compose\``);
     }
     const subgraphs = subgraphsOf(supergraphSdl, config.subgraphUrls);
+
+    const redis = createRedis(config.redisUrl, config.redisKeyPrefix);
+    lifecycle.add('redis', () => redis.quit());
+    await redis.connect().catch((error: Error) => {
+      throw new Error(`Redis at ${config.redisUrl} is not reachable (${error.message})`);
+    });
+    const authUrl = subgraphs.find((subgraph) => subgraph.name === 'auth')?.url;
+    const jwksUrl = config.jwksUrl ?? (authUrl ? jwksUrlFor(authUrl) : undefined);
+    if (!jwksUrl) log.warn('no auth subgraph and no AUTH_JWKS_URL: every access token will be refused');
+    const keys = jwksUrl ? new JwksKeyStore({ url: jwksUrl, log }) : undefined;
+    const authenticator = new Authenticator({ keyFor: keys && ((kid) => keys.keyFor(kid)), redis });
+
     const gateway = new ApolloGateway({
       supergraphSdl,
-      buildService: ({ name, url }) => new SubgraphDataSource(name, config.subgraphUrls[name] ?? url!, config.subgraphTimeoutMs),
+      buildService: ({ name, url }) =>
+        new SubgraphDataSource(name, config.subgraphUrls[name] ?? url!, { timeoutMs: config.subgraphTimeoutMs, gatewaySecret: config.gatewaySecret }),
     });
     const apollo = new ApolloServer<GatewayContext>({
       gateway,
@@ -56,14 +74,24 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       log,
       graphql: {
         server: apollo,
-        context: async (_req, trace) => ({ identity: null, trace, log: log.child({ traceId: trace.traceId, spanId: trace.spanId }) }),
+        context: async (req, trace) => {
+          const requestLog = log.child({ traceId: trace.traceId, spanId: trace.spanId });
+          const identity = await authenticator.identify(req.headers.authorization, requestLog);
+          return { identity, clientIp: clientIpOf(req, config.trustProxy), trace, log: requestLog };
+        },
       },
       routes: {
         'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
         'GET /ready': async (_req, res) => {
-          const checks = await checkSubgraphs(subgraphs);
-          const ready = Object.values(checks).every(Boolean);
-          sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', service: 'gateway', supergraph: true, subgraphs: checks });
+          const [checks, redisUp] = await Promise.all([checkSubgraphs(subgraphs), redis.ping().then(() => true, () => false)]);
+          const ready = redisUp && Object.values(checks).every(Boolean);
+          sendJson(res, ready ? 200 : 503, {
+            status: ready ? 'ready' : 'unavailable',
+            service: 'gateway',
+            supergraph: true,
+            redis: redisUp,
+            subgraphs: checks,
+          });
         },
       },
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, databaseUrlFor, loadConfig, servicePort, subgraphEnv } from '#kernel';
+import { commonEnv, ConfigError, databaseUrlFor, DEVELOPMENT_GATEWAY_SECRET, loadConfig, servicePort, subgraphEnv } from '#kernel';
 
 describe('loadConfig', () => {
   it('applies defaults when nothing is set', () => {
@@ -13,6 +13,30 @@ describe('loadConfig', () => {
     );
     expect(() => servicePort('users', { USERS_PORT: 'abc' })).toThrow(/USERS_PORT .*\(got "abc"\)/);
     expect(() => loadConfig(subgraphEnv, { DATABASE_PREFIX: 'shop; DROP' })).toThrow(/DATABASE_PREFIX must be 1-40 letters/);
+  });
+});
+
+describe('GATEWAY_SECRET', () => {
+  const strong = 'x'.repeat(40);
+
+  it('has an insecure development default outside production', () => {
+    expect(loadConfig(commonEnv, {}).GATEWAY_SECRET).toBe(DEVELOPMENT_GATEWAY_SECRET);
+    expect(loadConfig(commonEnv, { NODE_ENV: 'test', GATEWAY_SECRET: '' }).GATEWAY_SECRET).toBe(DEVELOPMENT_GATEWAY_SECRET);
+  });
+
+  it('is required in production, where the development default is refused', () => {
+    expect(() => loadConfig(commonEnv, { NODE_ENV: 'production' })).toThrowError(
+      new ConfigError('invalid environment: GATEWAY_SECRET must be set to a random secret of at least 32 characters in production, the same in every service (it is not set)'),
+    );
+    expect(() => loadConfig(commonEnv, { NODE_ENV: 'production', GATEWAY_SECRET: '' })).toThrow(/GATEWAY_SECRET .*\(it is not set\)/);
+    expect(() => loadConfig(commonEnv, { NODE_ENV: 'production', GATEWAY_SECRET: DEVELOPMENT_GATEWAY_SECRET })).toThrow(/GATEWAY_SECRET must be set/);
+    expect(loadConfig(commonEnv, { NODE_ENV: 'production', GATEWAY_SECRET: strong }).GATEWAY_SECRET).toBe(strong);
+  });
+
+  it('must be at least 32 characters, and is never printed', () => {
+    expect(() => loadConfig(commonEnv, { GATEWAY_SECRET: 'hunter2-but-longer' })).toThrowError(
+      new ConfigError('invalid environment: GATEWAY_SECRET must be at least 32 characters (got 18 characters)'),
+    );
   });
 });
 

@@ -1,5 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DOMAINS } from '#kernel';
 
 /** Values every e2e spec gets from the global setup through `inject()`. */
@@ -30,9 +32,22 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** One access-token signing key of the auth subgraph, as AUTH_SIGNING_KEYS lists them (the first signs). */
+export interface SigningKey {
+  kid: string;
+  privateKeyPem: string;
+}
+
+/** A fresh EC P-256 key pair for the run's auth subgraph to sign access tokens with. */
+export function newSigningKey(): SigningKey {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return { kid: `test-${randomBytes(6).toString('hex')}`, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+}
+
 /**
  * Settings isolating one test run: its own databases, Redis key prefix, NATS subjects
- * and ports, so concurrent runs on one machine never see each other's data.
+ * and ports, so concurrent runs on one machine never see each other's data; and its own
+ * secrets (the gateway signature key, the token signing key).
  */
 export async function isolatedEnv(): Promise<{ runId: string; env: Record<string, string> }> {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -42,6 +57,15 @@ export async function isolatedEnv(): Promise<{ runId: string; env: Record<string
     DATABASE_PREFIX: `shop_test_${runId}`,
     REDIS_KEY_PREFIX: `shop-test:${runId}:`,
     EVENTS_PREFIX: `shop_test_${runId}`,
+    GATEWAY_SECRET: randomBytes(32).toString('base64url'),
+    AUTH_SIGNING_KEYS: JSON.stringify([newSigningKey()]),
+    // Auth: mail lands in files the specs read; short rate-limit windows so specs can
+    // watch a limit recover; each spec client sends its own X-Forwarded-For address.
+    MAIL_DIR: join(tmpdir(), `shop-mail-${runId}`),
+    AUTH_ADMIN_EMAILS: `admin@${runId}.test`,
+    LOGIN_ATTEMPTS_PER_ACCOUNT: '5',
+    RATE_LIMIT_WINDOW_SECONDS: '3',
+    TRUST_PROXY: 'true',
   };
   for (const service of [...DOMAINS, 'gateway']) env[`${service.toUpperCase()}_PORT`] = String(await freePort());
   for (const domain of DOMAINS) env[`${domain.toUpperCase()}_URL`] = `http://127.0.0.1:${env[`${domain.toUpperCase()}_PORT`]}/graphql`;

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { commonEnv, DEFAULT_PORTS, DOMAINS, type Domain, databaseUrlFor, loadConfig, servicePort, subgraphEnv } from '#kernel';
+import { commonEnv, DEFAULT_PORTS, DOMAINS, type Domain, databaseUrlFor, loadConfig, redisEnv, servicePort, subgraphEnv } from '#kernel';
 import { loadGatewayConfig } from '../../gateway/src/gateway-config';
 import { repoRoot } from '../../scripts/repo-root';
 
@@ -33,11 +33,12 @@ interface Service {
 }
 
 /**
- * Compose's variable substitution, as `docker compose up` does it with no `.env` and no
- * exported variables: `${VAR:-default}` and `${VAR-default}` give the default, `$$` a `$`.
- * A variable without a default would come out empty, so it is reported.
+ * Compose's variable substitution, as `docker compose up` does it with only `userEnv` in
+ * `.env` (nothing by default): `${VAR:-default}` and `${VAR-default}` give the user's
+ * value or the default, `$$` a `$`. A variable without a default would come out empty
+ * without a `.env`, so it is reported.
  */
-function interpolate(value: string, where: string, problems: string[]): string {
+function interpolate(value: string, where: string, problems: string[], userEnv: Env = {}): string {
   return value.replace(/\$(?:\$|\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (match, braced?: string, bare?: string) => {
     if (match === '$$') return '$';
     const expr = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])(.*))?$/s.exec(braced ?? bare!);
@@ -46,18 +47,22 @@ function interpolate(value: string, where: string, problems: string[]): string {
       return '';
     }
     const [, name, op, rest = ''] = expr;
-    if (op === ':-' || op === '-') return rest;
+    const given = userEnv[name!];
+    if (op === ':-') return given || rest;
+    if (op === '-') return given ?? rest;
     if (op === ':+' || op === '+') return '';
     problems.push(`${where}: \${${name}} has no default, so it is empty unless the user exports it (write \${${name}:-default})`);
     return '';
   });
 }
 
-function interpolateAll(node: unknown, where: string, problems: string[]): unknown {
-  if (typeof node === 'string') return interpolate(node, where, problems);
-  if (Array.isArray(node)) return node.map((item, i) => interpolateAll(item, `${where}[${i}]`, problems));
+function interpolateAll(node: unknown, where: string, problems: string[], userEnv: Env = {}): unknown {
+  if (typeof node === 'string') return interpolate(node, where, problems, userEnv);
+  if (Array.isArray(node)) return node.map((item, i) => interpolateAll(item, `${where}[${i}]`, problems, userEnv));
   if (node && typeof node === 'object') {
-    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, interpolateAll(value, `${where}.${key}`, problems)]));
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [key, interpolateAll(value, `${where}.${key}`, problems, userEnv)]),
+    );
   }
   return node;
 }
@@ -71,7 +76,12 @@ const compose = interpolateAll(composeRaw, 'docker-compose.yml', interpolationPr
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
 };
-const services = compose.services ?? {};
+/** What the README and the file's header tell users to put in `.env` before `docker compose up`. */
+const DOCUMENTED_USER_ENV: Env = { GATEWAY_SECRET: 'Qm9yaW5nIGJ1dCByYW5kb20gZW5vdWdoIGZvciBhIHRlc3Q' };
+/** The services as Compose runs them without a `.env` (for checks that need no secret). */
+const bareServices = compose.services ?? {};
+/** The services as Compose runs them with the documented `.env`. */
+const services = (interpolateAll(composeRaw, 'docker-compose.yml', [], DOCUMENTED_USER_ENV) as typeof compose).services ?? {};
 
 /** A service's environment after anchors and interpolation, values as strings. */
 function environmentOf(service: Service): Env {
@@ -187,18 +197,21 @@ const upper = (name: string) => name.toUpperCase();
 
 /**
  * Variables each app process reads. Subgraphs: the kernel's `subgraphEnv` plus their own
- * `<DOMAIN>_PORT` and `<DOMAIN>_DATABASE_URL`. Gateway: the kernel's `commonEnv`, its
- * port, supergraph and timeout settings (their names are checked against
- * `loadGatewayConfig` below) and one `<SUBGRAPH>_URL` per subgraph. Migrations: the
- * database settings.
+ * `<DOMAIN>_PORT` and `<DOMAIN>_DATABASE_URL`. Gateway: the kernel's `commonEnv` and
+ * `redisEnv`, its port, supergraph, timeout, JWKS and proxy settings (their names are
+ * checked against `loadGatewayConfig` below) and one `<SUBGRAPH>_URL` per subgraph.
+ * Migrations: the database settings.
  */
 function knownEnv(service: string): Set<string> {
   if (service === 'gateway') {
     return new Set([
       ...Object.keys(commonEnv),
+      ...Object.keys(redisEnv),
       'GATEWAY_PORT',
       'SUPERGRAPH_PATH',
       'SUBGRAPH_TIMEOUT_MS',
+      'AUTH_JWKS_URL',
+      'TRUST_PROXY',
       ...supergraphNames.map((name) => `${upper(name)}_URL`),
     ]);
   }
@@ -290,6 +303,24 @@ describe('docker-compose.yml', () => {
         expect(services[host], `${domain}'s ${variable} points at "${host}", which is not a compose service`).toBeDefined();
       }
     }
+  });
+
+  it('gives the gateway and every subgraph one GATEWAY_SECRET, and production refuses to start without it', () => {
+    for (const name of APP) {
+      const env = { ...runtimeEnv, ...environmentOf(services[name]!) };
+      expect(env.GATEWAY_SECRET, `${name} does not get GATEWAY_SECRET from .env`).toBe(DOCUMENTED_USER_ENV.GATEWAY_SECRET);
+      const bare = { ...runtimeEnv, ...environmentOf(bareServices[name]!) };
+      expect(() => loadConfig(commonEnv, bare), `${name} would start in production without a GATEWAY_SECRET`).toThrow(/GATEWAY_SECRET/);
+    }
+    expect(environmentOf(services[MIGRATE]!).GATEWAY_SECRET, 'migrate has no use for GATEWAY_SECRET').toBeUndefined();
+  });
+
+  it('lets the gateway read the token deny-list where the auth subgraph writes it', () => {
+    const gateway = loadGatewayConfig([], { ...runtimeEnv, ...environmentOf(services.gateway!) });
+    const auth = loadConfig(subgraphEnv, { ...runtimeEnv, ...environmentOf(services.auth!) });
+    expect(gateway.redisUrl, 'the gateway and auth use different Redis servers').toBe(auth.REDIS_URL);
+    expect(gateway.redisKeyPrefix, 'the gateway and auth use different REDIS_KEY_PREFIX values').toBe(auth.REDIS_KEY_PREFIX);
+    expect(dependsOn(services.gateway!).redis, 'the gateway must wait for redis to be healthy').toBe('service_healthy');
   });
 
   it('routes the gateway to exactly the five subgraphs, on the ports they listen on', () => {
@@ -396,11 +427,20 @@ describe('docker-compose.yml', () => {
 });
 
 describe('the gateway variables hard-coded above are the ones loadGatewayConfig reads', () => {
-  it('reads GATEWAY_PORT, SUPERGRAPH_PATH and SUBGRAPH_TIMEOUT_MS', () => {
-    const config = loadGatewayConfig([], { GATEWAY_PORT: '4999', SUPERGRAPH_PATH: '/x/s.graphql', SUBGRAPH_TIMEOUT_MS: '1234' });
+  it('reads GATEWAY_PORT, SUPERGRAPH_PATH, SUBGRAPH_TIMEOUT_MS, AUTH_JWKS_URL and TRUST_PROXY', () => {
+    const config = loadGatewayConfig([], {
+      GATEWAY_PORT: '4999',
+      SUPERGRAPH_PATH: '/x/s.graphql',
+      SUBGRAPH_TIMEOUT_MS: '1234',
+      AUTH_JWKS_URL: 'https://keys.example/jwks.json',
+      TRUST_PROXY: 'true',
+    });
     expect(config.port, 'GATEWAY_PORT is no longer read by the gateway').toBe(4999);
     expect(config.supergraphPath, 'SUPERGRAPH_PATH is no longer read by the gateway').toBe('/x/s.graphql');
     expect(config.subgraphTimeoutMs, 'SUBGRAPH_TIMEOUT_MS is no longer read by the gateway').toBe(1234);
+    expect(config.jwksUrl, 'AUTH_JWKS_URL is no longer read by the gateway').toBe('https://keys.example/jwks.json');
+    expect(config.subgraphUrls, 'AUTH_JWKS_URL must not be taken for a subgraph URL').toEqual({});
+    expect(config.trustProxy, 'TRUST_PROXY is no longer read by the gateway').toBe(true);
     expect(DEFAULT_PORTS.gateway).toBe(loadGatewayConfig([], {}).port);
   });
 });
