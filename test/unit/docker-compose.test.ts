@@ -5,6 +5,7 @@
  * between a service, its healthcheck and the gateway's routing, an entry point that does
  * not exist, a start order that lets a service boot before its migrations.
  */
+import { authEnv } from '../../subgraphs/auth/src/auth-config';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
@@ -219,6 +220,7 @@ function knownEnv(service: string): Set<string> {
     return new Set([...Object.keys(commonEnv), 'DATABASE_URL', 'DATABASE_PREFIX', ...DOMAINS.map((d) => `${upper(d)}_DATABASE_URL`)]);
   }
   const names = new Set([...Object.keys(subgraphEnv), `${upper(service)}_PORT`, `${upper(service)}_DATABASE_URL`]);
+  if (service === 'auth') for (const name of Object.keys(authEnv)) names.add(name);
   // The payments transaction log (MongoDB, optional) is configured by MONGO_URL.
   if (service === 'payments') names.add('MONGO_URL');
   return names;

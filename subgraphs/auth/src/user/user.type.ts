@@ -1,4 +1,17 @@
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Role } from '../generated/prisma/enums';
+
+export { Role };
+
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'What a user may do; a user holds one or more roles.',
+  valuesConfig: {
+    CUSTOMER: { description: 'Shops: browses, orders and pays for their own orders.' },
+    STAFF: { description: 'Runs the shop: manages the catalog and moves orders forward.' },
+    ADMIN: { description: 'Everything staff can do, plus managing users and their roles.' },
+  },
+});
 
 /**
  * Auth's half of the shared User entity: the account itself. The users subgraph adds
@@ -10,10 +23,22 @@ export class User {
   @Field(() => ID, { description: 'Stable identifier of the user, shared by every subgraph.' })
   id: string;
 
-  // Resolved by UserResolver.email, which hides it from everyone but the owner and staff.
+  // Resolved by UserResolver, which shows personal fields only to the owner and staff.
   @Field(() => String, { description: 'Sign-in email address. Visible only to the user themselves, staff and admins.' })
   email: string;
 
+  @Field(() => [Role], { description: 'Roles of the user. Visible only to the user themselves, staff and admins.' })
+  roles: Role[];
+
+  @Field(() => Boolean, { description: 'Whether the user has confirmed their email address by following the emailed link.' })
+  emailVerified: boolean;
+
   @Field(() => Date, { description: 'When the account was created.' })
   createdAt: Date;
+
+  /**
+   * Set (not a GraphQL field) when the caller has just proved they are this user without
+   * an access token yet: the user in a login/register payload, or behind a verification link.
+   */
+  provenByCaller?: boolean;
 }
