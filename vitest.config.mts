@@ -16,6 +16,7 @@ const shared = {
 
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         ...shared,
