@@ -4,7 +4,7 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import type { NatsConnection } from 'nats';
-import { databaseUrlFor, loadConfig, servicePort, subgraphEnv, type Domain } from './config';
+import { databaseUrlFor, loadConfig, servicePort, subgraphEnv, type Config, type Domain } from './config';
 import { connectNats, createRedis } from './connections';
 import type { RequestContext } from './context';
 import { assertDatabaseReachable } from './database';
@@ -27,12 +27,22 @@ export interface SubgraphDeps<TDb> {
   redis: Redis;
   nats: NatsConnection;
   log: Logger;
+  /** The shared settings (EVENTS_PREFIX, ...) this process was started with. */
+  config: Config<typeof subgraphEnv>;
+}
+
+/** Something `setup` started that runs beside requests (an outbox relay, an event consumer). */
+export interface BackgroundWorker {
+  name: string;
+  /** Finishes the work in hand and stops; called at shutdown after HTTP has closed. */
+  stop: () => Promise<void>;
 }
 
 /** What a subgraph's `setup` returns: its schema and the per-request DataLoaders. */
 export interface SubgraphParts<TLoaders> {
   schema: GraphQLSchema;
   createLoaders: () => TLoaders;
+  workers?: BackgroundWorker[];
 }
 
 /** A subgraph's request context: the shared one plus this request's DataLoaders. */
@@ -97,7 +107,8 @@ export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
     });
     lifecycle.add('nats', () => nats.drain());
 
-    const parts = await options.setup({ db, redis, nats, log });
+    const parts = await options.setup({ db, redis, nats, log, config });
+    for (const worker of parts.workers ?? []) lifecycle.add(worker.name, worker.stop);
     const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
       schema: parts.schema,
       // Subgraphs are reached through the gateway only; it decides what clients may see.

@@ -9,3 +9,4 @@ export * from './event-tables';
 export * from './outbox-relay';
 export * from './process-once';
 export * from './record-event';
+export * from './event-outbox';

@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import
 import { DOMAINS, poolConfigFromUrl } from '#kernel';
 import { createConnection } from 'mariadb';
 import { Redis } from 'ioredis';
+import { connect } from 'nats';
 import { SERVICES, startStack, type ServiceName } from '../../scripts/start';
 import { repoRoot } from '../../scripts/repo-root';
 import { isolatedEnv } from './test-env';
@@ -12,7 +13,7 @@ import { isolatedEnv } from './test-env';
 /**
  * Starts the whole supergraph once per test run, exactly as `npm start` does, against
  * the machine's MariaDB, Redis and NATS with per-run names; tears it down and drops the
- * run's databases and keys afterwards. Service logs go to a file to keep output readable.
+ * run's databases, keys and streams afterwards. Service logs go to a file to keep output readable.
  */
 export default async function setup(project: TestProject) {
   const { runId, env } = await isolatedEnv();
@@ -58,6 +59,16 @@ async function dropRunData(env: Record<string, string>) {
     for (const domain of DOMAINS) await connection.query(`DROP DATABASE IF EXISTS \`${env.DATABASE_PREFIX}_${domain}\``);
   } finally {
     await connection.end();
+  }
+  // The run's JetStream streams (and with them their consumers).
+  const nats = await connect({ servers: env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+  try {
+    const jsm = await nats.jetstreamManager();
+    for await (const stream of jsm.streams.list()) {
+      if (stream.config.name.startsWith(`${env.EVENTS_PREFIX}_`.toUpperCase())) await jsm.streams.delete(stream.config.name);
+    }
+  } finally {
+    await nats.drain();
   }
   const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   try {

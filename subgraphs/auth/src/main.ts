@@ -1,4 +1,4 @@
-import { createLogger, createPrismaClient, runMain, sendJson, startSubgraph } from '#kernel';
+import { createLogger, createPrismaClient, runMain, sendJson, startEventOutbox, startSubgraph } from '#kernel';
 import { loadAuthConfig } from './auth-config';
 import { createLoaders } from './context';
 import { PrismaClient } from './generated/prisma/client';
@@ -20,8 +20,9 @@ runMain(async () => {
       },
     },
     setup: async (deps) => {
-      const services = createServices(deps, config, keys);
-      return { schema: await buildSchema(services), createLoaders: () => createLoaders(services) };
+      const events = startEventOutbox(deps, 'auth');
+      const services = createServices(deps, config, keys, events);
+      return { schema: await buildSchema(services), createLoaders: () => createLoaders(services), workers: [events.worker] };
     },
   });
 });

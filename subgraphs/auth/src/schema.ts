@@ -1,5 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
-import { buildFederatedSchema, resolverContainer, type SubgraphDeps } from '#kernel';
+import { buildFederatedSchema, resolverContainer, type EventOutbox, type SubgraphDeps } from '#kernel';
 import { AccountResolver } from './account/account.resolver';
 import { AccountService } from './account/account.service';
 import { createAuthRateLimits } from './account/auth-rate-limits';
@@ -25,11 +25,16 @@ export interface AuthServices {
   roles: RoleService;
 }
 
-export function createServices({ db, redis, log }: SubgraphDeps<PrismaClient>, config: AuthConfig, keys: SigningKeys): AuthServices {
+export function createServices(
+  { db, redis, log }: SubgraphDeps<PrismaClient>,
+  config: AuthConfig,
+  keys: SigningKeys,
+  events: EventOutbox,
+): AuthServices {
   const users = new UserService(db);
   const sessions = new SessionService(db, users, keys, new SessionRevocation(redis, config.ACCESS_TOKEN_TTL_SECONDS), config);
   const mailer = new Mailer({ from: config.MAIL_FROM, smtpUrl: config.SMTP_URL, directory: config.MAIL_DIR, log });
-  const accounts = new AccountService(db, users, sessions, new PasswordHasher(), mailer, createAuthRateLimits(redis, config), config);
+  const accounts = new AccountService(db, users, sessions, new PasswordHasher(), mailer, createAuthRateLimits(redis, config), events, config);
   return { users, sessions, accounts, roles: new RoleService(db, users, sessions) };
 }
 

@@ -1,4 +1,4 @@
-import { badUserInput, conflict, unauthenticated } from '#kernel';
+import { badUserInput, conflict, unauthenticated, type EventOutbox } from '#kernel';
 import type { AuthConfig } from '../auth-config';
 import type { AuthContext } from '../context';
 import { OneTimeTokenPurpose, Role } from '../generated/prisma/enums';
@@ -12,6 +12,7 @@ import { hashOpaqueToken, newOpaqueToken } from '../token/opaque-token';
 import type { User } from '../user/user.type';
 import type { UserService } from '../user/user.service';
 import type { AuthPayload, LoginInput, RegisterInput } from './account.type';
+import { AccountEventType, type UserEmailVerified, type UserRegistered } from './account.events';
 import type { AuthRateLimits } from './auth-rate-limits';
 
 /** The same answer for an unknown email and a wrong password, so accounts cannot be probed. */
@@ -31,6 +32,7 @@ export class AccountService {
     private readonly passwords: PasswordHasher,
     private readonly mailer: Mailer,
     private readonly limits: AuthRateLimits,
+    private readonly events: EventOutbox,
     private readonly config: AuthConfig,
   ) {
     this.adminEmails = new Set(config.AUTH_ADMIN_EMAILS.split(',').map((email) => email.trim().toLowerCase()).filter(Boolean));
@@ -50,8 +52,10 @@ export class AccountService {
       userId = await this.db.$transaction(async (tx) => {
         const user = await tx.user.create({ data: { email, passwordHash, roles: { create: { role: Role.CUSTOMER } } } });
         await tx.oneTimeToken.create({ data: this.oneTimeToken(user.id, OneTimeTokenPurpose.VERIFY_EMAIL, verification.hash) });
+        await this.events.record<UserRegistered>(tx, AccountEventType.registered, { userId: user.id, email, name });
         return user.id;
       });
+      this.events.published();
     } catch (error) {
       if ((error as { code?: string }).code === 'P2002') throw conflict('An account with this email address already exists.');
       throw error;
@@ -87,7 +91,9 @@ export class AccountService {
       if (this.adminEmails.has(user.email)) {
         await tx.userRole.upsert({ where: { userId_role: { userId: id, role: Role.ADMIN } }, create: { userId: id, role: Role.ADMIN }, update: {} });
       }
+      await this.events.record<UserEmailVerified>(tx, AccountEventType.emailVerified, { userId: id, email: user.email });
     });
+    this.events.published();
     context.log.info({ userId }, 'email verified');
     return (await this.users.findProvenBy(userId))!;
   }

@@ -10,6 +10,14 @@ import { User } from './user.type';
 export class UserService {
   constructor(private readonly db: PrismaClient) {}
 
+  /**
+   * Creates the profile of a new account (from auth's `user.registered`). An existing
+   * profile is left as it is, so handling the event twice changes nothing.
+   */
+  async createProfile(tx: Pick<PrismaClient, 'profile'>, account: { userId: string; name: string }): Promise<void> {
+    await tx.profile.upsert({ where: { userId: account.userId }, create: { userId: account.userId, displayName: account.name }, update: {} });
+  }
+
   /** Profiles by user id in one query; backs the per-request DataLoader. */
   findProfilesByUserIds(userIds: readonly string[]): Promise<Profile[]> {
     return this.db.profile.findMany({ where: { userId: { in: [...userIds] } } });
