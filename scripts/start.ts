@@ -14,6 +14,11 @@ export interface StackOptions {
   env?: NodeJS.ProcessEnv;
   /** Receives each output line, prefixed with the service name; defaults to stdout. */
   output?: (line: string) => void;
+  /**
+   * Development reload: each service runs under `node --watch` and restarts when its
+   * compiled files change (pair with `tsc --watch`, as `npm run dev` does).
+   */
+  watch?: boolean;
   /** Longest wait for all services to answer `/health`; default 60 s. */
   readyTimeoutMs?: number;
 }
@@ -48,7 +53,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let stopping = false;
 
   const launch = (name: ServiceName) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', entryPoint(name)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const flags = ['--enable-source-maps', ...(options.watch ? ['--watch'] : [])];
+    const child = spawn(process.execPath, [...flags, entryPoint(name)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const prefix = `[${name}]`.padEnd(11);
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => output(`${prefix}${line}`));
@@ -107,7 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 }
 
 if (require.main === module) {
-  startStack().then(
+  startStack({ watch: process.argv.includes('--watch') }).then(
     (stack) => {
       process.stdout.write(`\nSupergraph ready: ${stack.gatewayUrl} (Apollo Sandbox in a browser). Ctrl-C stops everything.\n\n`);
       const shutdown = () => void stack.stop().then(() => process.exit(0));
