@@ -23,7 +23,11 @@ export interface HttpServerOptions<TContext extends BaseContext> {
      */
     gatewaySecret?: string;
   };
-  /** Extra routes keyed `"GET /health"`, `"POST /payments/webhook"`, ...; never on the GraphQL path. */
+  /**
+   * Extra routes keyed `"GET /health"`, `"POST /payments/webhook"`, ...; never on the GraphQL
+   * path. A key ending in `/*` (`"GET /avatars/*"`) serves every path under that prefix;
+   * exact keys win over prefixes.
+   */
   routes?: Record<string, RouteHandler>;
   /** Largest request body accepted, in bytes; default 1 MiB. Larger bodies get 413. */
   maxBodyBytes?: number;
@@ -132,8 +136,10 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       );
     });
 
-    const route = routes[`${req.method} ${path}`];
-    const work = route ? route(req, res, trace) : path === graphqlPath ? handleGraphQL(req, res, trace, search) : sendJson(res, 404, { error: 'not found' });
+    // GraphQL first: it is the hot path, and no route may sit on it.
+    const route = path === graphqlPath ? null : (routes[`${req.method} ${path}`] ?? prefixRouteFor(routes, req.method, path));
+    const work =
+      route === null ? handleGraphQL(req, res, trace, search) : route ? route(req, res, trace) : sendJson(res, 404, { error: 'not found' });
     Promise.resolve(work).catch((error: unknown) => {
       if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: `request body is larger than ${maxBodyBytes} bytes` });
       log.error({ traceId: trace.traceId, error }, 'request failed');
@@ -141,6 +147,20 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       else res.destroy();
     });
   });
+}
+
+/** The `"METHOD /prefix/*"` route whose prefix `path` starts with (longest first), if any. */
+function prefixRouteFor(routes: Record<string, RouteHandler>, method: string | undefined, path: string): RouteHandler | undefined {
+  let best: { length: number; handler: RouteHandler } | undefined;
+  for (const [key, handler] of Object.entries(routes)) {
+    if (!key.endsWith('/*')) continue;
+    const [routeMethod, pattern] = key.split(' ') as [string, string];
+    const prefix = pattern.slice(0, -1);
+    if (routeMethod === method && path.startsWith(prefix) && path.length > prefix.length && (!best || prefix.length > best.length)) {
+      best = { length: prefix.length, handler };
+    }
+  }
+  return best?.handler;
 }
 
 /** Starts listening and resolves with the bound port (useful with port 0 in tests). */

@@ -43,6 +43,11 @@ export interface SubgraphParts<TLoaders> {
   schema: GraphQLSchema;
   createLoaders: () => TLoaders;
   workers?: BackgroundWorker[];
+  /**
+   * Routes that need the built services (an upload handled by a service), added to
+   * {@link SubgraphOptions.routes}; the same rules apply (no gateway signature checked for them).
+   */
+  routes?: Record<string, RouteHandler>;
 }
 
 /** A subgraph's request context: the shared one plus this request's DataLoaders. */
@@ -108,6 +113,8 @@ export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
     lifecycle.add('nats', () => nats.drain());
 
     const parts = await options.setup({ db, redis, nats, log, config });
+    const takenBySetup = Object.keys(parts.routes ?? {}).find((key) => BUILT_IN_ROUTES.includes(key));
+    if (takenBySetup) throw new Error(`route "${takenBySetup}" is served by every subgraph and cannot be replaced`);
     for (const worker of parts.workers ?? []) lifecycle.add(worker.name, worker.stop);
     const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
       schema: parts.schema,
@@ -143,7 +150,7 @@ export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
     const server = createHttpServer({
       log,
       graphql: { server: apollo, context, gatewaySecret: config.GATEWAY_SECRET },
-      routes: { ...options.routes, ...builtInRoutes },
+      routes: { ...options.routes, ...parts.routes, ...builtInRoutes },
     });
     const boundPort = await listen(server, port, config.BIND_HOST);
     lifecycle.add('http', () => new Promise((resolve) => server.close(resolve)));

@@ -24,6 +24,8 @@ export interface GatewayConfig {
   jwksUrl?: string;
   /** TRUST_PROXY=true: the client IP is the first `x-forwarded-for` hop, not the socket's peer. */
   trustProxy: boolean;
+  /** AVATAR_MAX_BYTES: largest avatar upload forwarded to the users subgraph (which applies the same limit). */
+  avatarMaxBytes: number;
 }
 
 const gatewayEnv = {
@@ -35,6 +37,8 @@ const gatewayEnv = {
   AUTH_JWKS_URL: urlWithScheme(['http:', 'https:']).optional(),
   /** Only behind a proxy that sets X-Forwarded-For itself; otherwise clients could pick their own IP. */
   TRUST_PROXY: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  /** Largest avatar upload, in bytes; the users subgraph reads the same variable. */
+  AVATAR_MAX_BYTES: z.coerce.number().int().min(1024).max(20 * 1024 * 1024).default(2 * 1024 * 1024),
 };
 
 /** `*_URL` variables that name something other than a subgraph. */
@@ -71,5 +75,6 @@ export function loadGatewayConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     redisKeyPrefix: config.REDIS_KEY_PREFIX,
     jwksUrl: config.AUTH_JWKS_URL,
     trustProxy: config.TRUST_PROXY === 'true',
+    avatarMaxBytes: config.AVATAR_MAX_BYTES,
   };
 }

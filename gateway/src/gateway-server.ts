@@ -6,6 +6,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createHttpServer, createLogger, createRedis, formatGraphQLError, Lifecycle, listen, sendJson } from '#kernel';
 import { Authenticator } from './authenticator';
+import { avatarProxyRoutes } from './avatar-proxy';
 import { clientIpOf } from './client-ip';
 import type { GatewayConfig } from './gateway-config';
 import type { GatewayContext } from './gateway-context';
@@ -70,6 +71,20 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     await apollo.start();
     lifecycle.add('graphql', () => apollo.stop());
 
+    // The users subgraph's avatar upload and images, served on this origin.
+    const avatarRoutes = () => {
+      const users = subgraphs.find((subgraph) => subgraph.name === 'users');
+      if (!users) return {};
+      return avatarProxyRoutes({
+        usersOrigin: new URL(users.url).origin,
+        authenticator,
+        gatewaySecret: config.gatewaySecret,
+        maxBytes: config.avatarMaxBytes,
+        trustProxy: config.trustProxy,
+        timeoutMs: config.subgraphTimeoutMs,
+        log,
+      });
+    };
     const server = createHttpServer<GatewayContext>({
       log,
       graphql: {
@@ -81,6 +96,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         },
       },
       routes: {
+        ...avatarRoutes(),
         'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
         'GET /ready': async (_req, res) => {
           const [checks, redisUp] = await Promise.all([checkSubgraphs(subgraphs), redis.ping().then(() => true, () => false)]);

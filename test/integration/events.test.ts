@@ -205,7 +205,7 @@ describe('transactional outbox', () => {
     await bed.db.$transaction((tx) => recordEvent(tx, 'order.placed', { orderId: 'o-3' }));
 
     relay.notify();
-    await waitFor('the notified pass to start', () => selects === 2, 2_000);
+    await waitFor('the notified pass to start', () => selects === 2);
     await relay.stop();
 
     expect(await unpublished()).toBe(0);

@@ -66,6 +66,8 @@ export async function isolatedEnv(): Promise<{ runId: string; env: Record<string
     LOGIN_ATTEMPTS_PER_ACCOUNT: '5',
     RATE_LIMIT_WINDOW_SECONDS: '3',
     TRUST_PROXY: 'true',
+    // Users: uploaded avatars go to a per-run directory, not the working tree.
+    AVATAR_DIR: join(tmpdir(), `shop-avatars-${runId}`),
   };
   for (const service of [...DOMAINS, 'gateway']) env[`${service.toUpperCase()}_PORT`] = String(await freePort());
   for (const domain of DOMAINS) env[`${domain.toUpperCase()}_URL`] = `http://127.0.0.1:${env[`${domain.toUpperCase()}_PORT`]}/graphql`;

@@ -4,6 +4,7 @@ import { createLoaders } from './context';
 import { PrismaClient } from './generated/prisma/client';
 import { buildSchema, createServices } from './schema';
 import { loadSigningKeys } from './token/signing-keys';
+import { consumeUserDeleted } from './account/user-deleted.consumer';
 
 runMain(async () => {
   const config = loadAuthConfig();
@@ -22,7 +23,8 @@ runMain(async () => {
     setup: async (deps) => {
       const events = startEventOutbox(deps, 'auth');
       const services = createServices(deps, config, keys, events);
-      return { schema: await buildSchema(services), createLoaders: () => createLoaders(services), workers: [events.worker] };
+      const deletions = await consumeUserDeleted(deps, services.accounts);
+      return { schema: await buildSchema(services), createLoaders: () => createLoaders(services), workers: [events.worker, deletions] };
     },
   });
 });

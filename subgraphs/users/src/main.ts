@@ -1,17 +1,34 @@
-import { createPrismaClient, runMain, startSubgraph } from '#kernel';
+import { createPrismaClient, runMain, startEventOutbox, startSubgraph } from '#kernel';
+import { avatarRoutes } from './avatar/avatar.routes';
 import { createLoaders } from './context';
 import { PrismaClient } from './generated/prisma/client';
 import { buildSchema, createServices } from './schema';
+import { consumeUserEmailVerified } from './user/user-email-verified.consumer';
 import { consumeUserRegistered } from './user/user-registered.consumer';
+import { loadUsersConfig } from './users-config';
 
-runMain(() =>
-  startSubgraph({
+runMain(async () => {
+  const config = loadUsersConfig();
+  return startSubgraph({
     domain: 'users',
     createDatabase: (url) => createPrismaClient(PrismaClient, url),
     setup: async (deps) => {
-      const services = createServices(deps.db);
-      const profiles = await consumeUserRegistered(deps, services.users);
-      return { schema: await buildSchema(services), createLoaders: () => createLoaders(services), workers: [profiles] };
+      const events = startEventOutbox(deps, 'users');
+      const services = createServices(deps, config, events);
+      const registered = await consumeUserRegistered(deps, services.users);
+      const verified = await consumeUserEmailVerified(deps, services.users);
+      return {
+        schema: await buildSchema(services),
+        createLoaders: () => createLoaders(services),
+        workers: [events.worker, registered, verified],
+        routes: avatarRoutes({
+          avatars: services.avatars,
+          storage: services.storage,
+          gatewaySecret: deps.config.GATEWAY_SECRET,
+          maxBytes: config.AVATAR_MAX_BYTES,
+          log: deps.log,
+        }),
+      };
     },
-  }),
-);
+  });
+});

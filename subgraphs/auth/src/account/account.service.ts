@@ -7,7 +7,7 @@ import { accountMails } from '../mail/account-mails';
 import type { Mailer } from '../mail/mailer';
 import type { PasswordHasher } from '../password/password-hasher';
 import { assertAcceptablePassword, normaliseEmail, PASSWORD_MAX_LENGTH } from '../password/password-policy';
-import type { SessionService } from '../session/session.service';
+import type { SessionService, TransactionClient } from '../session/session.service';
 import { hashOpaqueToken, newOpaqueToken } from '../token/opaque-token';
 import type { User } from '../user/user.type';
 import type { UserService } from '../user/user.service';
@@ -150,6 +150,23 @@ export class AccountService {
     await this.db.user.update({ where: { id: user.id }, data: { passwordHash: await this.passwords.hash(newPassword) } });
     await this.sessions.revokeAllOf(user.id, 'password_changed', identity.sessionId);
     return true;
+  }
+
+  /**
+   * Closes the account of a user deleted in the users domain (its `user.deleted` event):
+   * sign-in is refused from now on (`disabledAt`, no password), the email address is
+   * replaced so it identifies nobody and can register again, unused emailed links stop
+   * working, and every session ends at once (deny-listed for the gateways). Runs in the
+   * consumer's transaction; a second delivery finds the account closed and changes nothing.
+   */
+  async closeAccount(tx: TransactionClient, userId: string): Promise<void> {
+    const { count } = await tx.user.updateMany({
+      where: { id: userId, disabledAt: null },
+      data: { disabledAt: new Date(), email: `deleted-${userId}@invalid`, passwordHash: null },
+    });
+    if (count === 0) return;
+    await tx.oneTimeToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: new Date() } });
+    await this.sessions.revokeAllOf(userId, 'account_deleted', undefined, tx);
   }
 
   /**

@@ -10,10 +10,10 @@ import type { AuthPayload } from '../account/account.type';
 import type { SessionRevocation } from './session-revocation';
 import { Session } from './session.type';
 
-type TransactionClient = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+export type TransactionClient = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 /** Why a session ended; kept on the row for support and audits. */
-export type RevokeReason = 'logout' | 'revoked_by_user' | 'reuse_detected' | 'password_reset' | 'password_changed' | 'roles_changed';
+export type RevokeReason = 'logout' | 'revoked_by_user' | 'reuse_detected' | 'password_reset' | 'password_changed' | 'roles_changed' | 'account_deleted';
 
 /**
  * Sessions and their tokens. A session is a family of refresh tokens: each refresh

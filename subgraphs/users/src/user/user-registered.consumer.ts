@@ -4,11 +4,16 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { UserService } from './user.service';
 
 /** The part of auth's `user.registered` this domain relies on; anything else is refused. */
-const UserRegistered = z.object({ userId: z.string().length(36), name: z.string().trim().min(1).max(100) });
+const UserRegistered = z.object({
+  userId: z.string().length(36),
+  name: z.string().trim().min(1).max(100),
+  email: z.string().min(3).max(254).optional(),
+});
 
 /**
- * Gives every new account its profile, seeded with the name given at registration.
- * Durable, so events published while this subgraph was down are handled when it returns.
+ * Gives every new account its profile, seeded with the name given at registration, and
+ * the email read model admin search uses. Durable, so events published while this
+ * subgraph was down are handled when it returns.
  */
 export async function consumeUserRegistered(deps: SubgraphDeps<PrismaClient>, users: UserService): Promise<BackgroundWorker> {
   const auth = eventStream(deps.config.EVENTS_PREFIX, 'auth');
