@@ -95,15 +95,16 @@ describe('migration runner', () => {
 
   it('records migrations like Prisma and applies nothing the second time', async () => {
     const databaseUrl = scratchDatabase('rerun');
-    expect(await migrateDatabase({ databaseUrl, migrationsDir: products })).toEqual({ applied: [INIT] });
+    expect(await migrateDatabase({ databaseUrl, migrationsDir: products })).toEqual({ applied: migrationNames('products') });
     expect(await migrateDatabase({ databaseUrl, migrationsDir: products })).toEqual({ applied: [] });
 
     const sha256 = createHash('sha256').update(readFileSync(path.join(products, INIT, 'migration.sql'))).digest('hex');
     const rows = await rowsOf(databaseUrl);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ migration_name: INIT, checksum: sha256, rolled_back_at: null, logs: null, applied_steps_count: 1 });
-    expect(rows[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(rows[0]!.finished_at).toBeInstanceOf(Date);
+    expect(rows).toHaveLength(migrationNames('products').length);
+    const init = rows.find((row) => row.migration_name === INIT);
+    expect(init).toMatchObject({ migration_name: INIT, checksum: sha256, rolled_back_at: null, logs: null, applied_steps_count: 1 });
+    expect(init!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(init!.finished_at).toBeInstanceOf(Date);
   });
 
   it('refuses when an applied migration no longer matches its file', async () => {
@@ -147,8 +148,8 @@ describe('migration runner', () => {
       migrateDatabase({ databaseUrl, migrationsDir: products }),
       migrateDatabase({ databaseUrl, migrationsDir: products }),
     ]);
-    expect(results.map((r) => r.applied).sort()).toEqual([[], [INIT]]);
-    expect(await rowsOf(databaseUrl)).toHaveLength(1);
+    expect(results.map((r) => r.applied).sort()).toEqual([[], migrationNames('products')]);
+    expect(await rowsOf(databaseUrl)).toHaveLength(migrationNames('products').length);
   });
 
   it('splits scripts on line-ending semicolons outside quotes and comments', () => {

@@ -1,4 +1,4 @@
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Money } from '#kernel';
 import { ProductStatus } from '../generated/prisma/enums';
 
@@ -13,6 +13,18 @@ registerEnumType(ProductStatus, {
     ARCHIVED: { description: 'No longer sold; kept for order history.' },
   },
 });
+
+@ObjectType({ description: 'A picture of a product.' })
+export class ProductImage {
+  @Field(() => String, { description: 'Absolute http(s) URL of the image.' })
+  url: string;
+
+  @Field(() => String, { description: 'Alternative text for screen readers; may be empty.' })
+  alt: string;
+
+  @Field(() => Int, { description: 'Display order, 0 first; unique per product.' })
+  position: number;
+}
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A sellable item in the catalog.' })
@@ -35,6 +47,15 @@ export class Product {
   @Field(() => ProductStatus, { description: 'Visibility state of the product.' })
   status: ProductStatus;
 
+  @Field(() => [ProductImage], { description: 'Pictures of the product, by position.' })
+  images: ProductImage[];
+
   @Field(() => Date, { description: 'When the product was created.' })
   createdAt: Date;
+
+  @Field(() => Date, { description: 'When the product was last changed.' })
+  updatedAt: Date;
+
+  /** Resolved into `category` by the product resolver. */
+  categoryId: string | null;
 }

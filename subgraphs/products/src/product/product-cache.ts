@@ -1,0 +1,78 @@
+import type { Redis } from 'ioredis';
+import { money, type Logger } from '#kernel';
+import { Product, ProductImage } from './product.type';
+
+/** Options of {@link ProductCache}. */
+export interface ProductCacheOptions {
+  redis: Redis;
+  log: Logger;
+  /** Lifetime of a cached product, in seconds; defaults to 300. Writes invalidate earlier. */
+  ttlSeconds?: number;
+}
+
+/**
+ * Products by id in Redis (`products:product:<id>`), in front of the database. Stock is
+ * not cached: it changes with every order.
+ *
+ * Every write deletes the key after its transaction commits, so a reader that comes after
+ * a write never sees the older product. A read racing a write can still put the older row
+ * back for up to `ttlSeconds`; that window is why the TTL is short. Redis failing is never
+ * an error: reads and writes fall through to the database, with one warning per outage.
+ */
+export class ProductCache {
+  private readonly ttlSeconds: number;
+  private degraded = false;
+
+  constructor(private readonly options: ProductCacheOptions) {
+    this.ttlSeconds = options.ttlSeconds ?? 300;
+  }
+
+  /** The cached products among `ids`, by id; missing ones are absent. */
+  async getMany(ids: readonly string[]): Promise<Map<string, Product>> {
+    const found = new Map<string, Product>();
+    if (!ids.length) return found;
+    const values = await this.attempt(() => this.options.redis.mget(ids.map(keyOf)));
+    values?.forEach((value, index) => {
+      if (value) found.set(ids[index]!, parse(value));
+    });
+    return found;
+  }
+
+  async setMany(products: readonly Product[]): Promise<void> {
+    if (!products.length) return;
+    const pipeline = this.options.redis.multi();
+    for (const product of products) pipeline.set(keyOf(product.id), JSON.stringify(product), 'EX', this.ttlSeconds);
+    await this.attempt(() => pipeline.exec());
+  }
+
+  /** Forgets a product; call after the transaction that changed it committed. */
+  async invalidate(id: string): Promise<void> {
+    await this.attempt(() => this.options.redis.del(keyOf(id)));
+  }
+
+  private async attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await work();
+      if (this.degraded) this.options.log.info('product cache is available again');
+      this.degraded = false;
+      return result;
+    } catch (error) {
+      if (!this.degraded) this.options.log.warn({ error }, 'product cache unavailable; reading products from the database');
+      this.degraded = true;
+      return undefined;
+    }
+  }
+}
+
+const keyOf = (id: string) => `products:product:${id}`;
+
+function parse(value: string): Product {
+  const raw = JSON.parse(value) as Product & { createdAt: string; updatedAt: string };
+  return Object.assign(new Product(), {
+    ...raw,
+    price: money(raw.price.amount, raw.price.currency),
+    images: raw.images.map((image) => Object.assign(new ProductImage(), image)),
+    createdAt: new Date(raw.createdAt),
+    updatedAt: new Date(raw.updatedAt),
+  });
+}
