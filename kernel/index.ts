@@ -2,6 +2,7 @@
 // type-graphql's decorators need the metadata polyfill before any class is declared.
 import 'reflect-metadata';
 export * from './authorization';
+export * from './concurrency-limit';
 export * from './config';
 export * from './connections';
 export * from './context';

@@ -1,5 +1,5 @@
 import type { Msg, NatsConnection, Subscription } from 'nats';
-import type { BackgroundWorker, Logger } from '#kernel';
+import { concurrencyLimit, type BackgroundWorker, type Logger } from '#kernel';
 import type { z } from 'zod';
 import { ReservationRef, type ReservationReply, reservationSubjects, ReserveRequest } from './reservation.messages';
 import type { ReservationService } from './reservation.service';
@@ -11,15 +11,19 @@ export interface ReservationRpcOptions {
   /** EVENTS_PREFIX of the process. */
   prefix: string;
   reservations: ReservationService;
+  /** Requests handled at once; defaults to 6, below the database pool's 10 so GraphQL reads keep connections. */
+  concurrency?: number;
 }
 
 /**
  * Answers the orders domain's reserve/release/commit requests over NATS request/reply.
  * Service-to-service only: none of it is in the public GraphQL schema. A queue group
- * spreads requests over every products process; each request is handled concurrently.
+ * spreads requests over every products process; each handles a few at a time.
  */
-export function serveReservations({ nats, log, prefix, reservations }: ReservationRpcOptions): BackgroundWorker {
+export function serveReservations({ nats, log, prefix, reservations, concurrency = 6 }: ReservationRpcOptions): BackgroundWorker {
   const subjects = reservationSubjects(prefix);
+  // A burst of requests waits here rather than timing out in the connection pool.
+  const limited = concurrencyLimit(concurrency);
   const subscriptions: Subscription[] = [];
   const inFlight = new Set<Promise<void>>();
   const serve = <S extends z.ZodTypeAny>(subject: string, schema: S, handle: (request: z.infer<S>) => Promise<ReservationReply>) => {
@@ -28,7 +32,7 @@ export function serveReservations({ nats, log, prefix, reservations }: Reservati
         queue: 'products',
         callback: (error, message) => {
           if (error) return log.error({ err: error, subject }, 'reservation subscription failed');
-          const work = answer(message, schema, handle, log).finally(() => inFlight.delete(work));
+          const work = limited(() => answer(message, schema, handle, log)).finally(() => inFlight.delete(work));
           inFlight.add(work);
         },
       }),
