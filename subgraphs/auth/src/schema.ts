@@ -35,7 +35,7 @@ export function createServices(
   const sessions = new SessionService(db, users, keys, new SessionRevocation(redis, config.ACCESS_TOKEN_TTL_SECONDS), config);
   const mailer = new Mailer({ from: config.MAIL_FROM, smtpUrl: config.SMTP_URL, directory: config.MAIL_DIR, log });
   const accounts = new AccountService(db, users, sessions, new PasswordHasher(), mailer, createAuthRateLimits(redis, config), events, config);
-  return { users, sessions, accounts, roles: new RoleService(db, users, sessions) };
+  return { users, sessions, accounts, roles: new RoleService(db, users, sessions, events) };
 }
 
 export function buildSchema(services: AuthServices): Promise<GraphQLSchema> {

@@ -5,6 +5,7 @@ import { PrismaClient } from './generated/prisma/client';
 import { buildSchema, createServices } from './schema';
 import { consumeUserEmailVerified } from './user/user-email-verified.consumer';
 import { consumeUserRegistered } from './user/user-registered.consumer';
+import { consumeUserRolesChanged } from './user/user-roles-changed.consumer';
 import { loadUsersConfig } from './users-config';
 
 runMain(async () => {
@@ -17,10 +18,11 @@ runMain(async () => {
       const services = createServices(deps, config, events);
       const registered = await consumeUserRegistered(deps, services.users);
       const verified = await consumeUserEmailVerified(deps, services.users);
+      const rolesChanged = await consumeUserRolesChanged(deps, services.users);
       return {
         schema: await buildSchema(services),
         createLoaders: () => createLoaders(services),
-        workers: [events.worker, registered, verified],
+        workers: [events.worker, registered, verified, rolesChanged],
         routes: avatarRoutes({
           avatars: services.avatars,
           storage: services.storage,

@@ -12,7 +12,7 @@ import { hashOpaqueToken, newOpaqueToken } from '../token/opaque-token';
 import type { User } from '../user/user.type';
 import type { UserService } from '../user/user.service';
 import type { AuthPayload, LoginInput, RegisterInput } from './account.type';
-import { AccountEventType, type UserEmailVerified, type UserRegistered } from './account.events';
+import { AccountEventType, type UserEmailVerified, type UserRegistered, type UserRolesChanged } from './account.events';
 import type { AuthRateLimits } from './auth-rate-limits';
 
 /** The same answer for an unknown email and a wrong password, so accounts cannot be probed. */
@@ -90,6 +90,8 @@ export class AccountService {
       const user = await tx.user.update({ where: { id }, data: { emailVerifiedAt: new Date() } });
       if (this.adminEmails.has(user.email)) {
         await tx.userRole.upsert({ where: { userId_role: { userId: id, role: Role.ADMIN } }, create: { userId: id, role: Role.ADMIN }, update: {} });
+        const roles = (await tx.userRole.findMany({ where: { userId: id }, orderBy: { role: 'asc' } })).map((row) => row.role);
+        await this.events.record<UserRolesChanged>(tx, AccountEventType.rolesChanged, { userId: id, roles });
       }
       await this.events.record<UserEmailVerified>(tx, AccountEventType.emailVerified, { userId: id, email: user.email });
     });

@@ -1,4 +1,5 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { Role } from './role.type';
 import { User, UserStatus } from './user.type';
 
 @InputType({ description: 'Narrows the admin user list; every given condition must hold.' })
@@ -8,6 +9,9 @@ export class UserFilter {
 
   @Field(() => UserStatus, { nullable: true, description: 'Only users in this state; both when omitted.' })
   status?: UserStatus | null;
+
+  @Field(() => Role, { nullable: true, description: 'Only users who hold this role (among others); any roles when omitted.' })
+  role?: Role | null;
 
   @Field(() => Date, { nullable: true, description: 'Only users who joined at or after this instant.' })
   createdFrom?: Date | null;

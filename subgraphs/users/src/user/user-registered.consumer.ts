@@ -12,7 +12,7 @@ const UserRegistered = z.object({
 
 /**
  * Gives every new account its profile, seeded with the name given at registration, and
- * the email read model admin search uses. Durable, so events published while this
+ * the email and roles (CUSTOMER) read models admin search uses. Durable, so events published while this
  * subgraph was down are handled when it returns.
  */
 export async function consumeUserRegistered(deps: SubgraphDeps<PrismaClient>, users: UserService): Promise<BackgroundWorker> {
@@ -24,7 +24,7 @@ export async function consumeUserRegistered(deps: SubgraphDeps<PrismaClient>, us
     stream: auth,
     durable: 'users-on-user-registered',
     filterSubjects: [eventSubject(auth, 'user.registered')],
-    handle: (event, { tx }) => users.createProfile(tx, UserRegistered.parse(event.data)),
+    handle: (event, { tx }) => users.createProfile(tx, UserRegistered.parse(event.data), new Date(event.occurredAt)),
   });
   return { name: 'user.registered consumer', stop: () => consumer.stop() };
 }

@@ -8,8 +8,8 @@ import { toUser } from './user.service';
 export const MAX_PAGE_SIZE = 100;
 
 /**
- * The admin user list: filters over this domain's profiles (the email is a read model of
- * auth's, kept from its events), newest first with the user id breaking ties, so the
+ * The admin user list: filters over this domain's profiles (the email and roles are read
+ * models of auth's, kept from its events), newest first with the user id breaking ties, so the
  * order is total and keyset cursors never skip or repeat a user between pages.
  */
 export class UserSearchService {
@@ -24,7 +24,9 @@ export class UserSearchService {
     const pageWhere: Prisma.ProfileWhereInput = position
       ? { AND: [where, { OR: [{ createdAt: { lt: position.createdAt } }, { createdAt: position.createdAt, userId: { lt: position.userId } }] }] }
       : where;
-    const [rows, totalCount] = await Promise.all([
+    // One transaction, so the page and totalCount read one snapshot (InnoDB's repeatable
+    // read) even while event consumers change profiles and roles in between.
+    const [rows, totalCount] = await this.db.$transaction([
       this.db.profile.findMany({ where: pageWhere, orderBy: [{ createdAt: 'desc' }, { userId: 'desc' }], take: first + 1 }),
       this.db.profile.count({ where }),
     ]);
@@ -48,6 +50,8 @@ function filterWhere(filter: UserFilter | undefined): Prisma.ProfileWhereInput {
   }
   if (filter?.status === UserStatus.ACTIVE) conditions.push({ deletedAt: null });
   if (filter?.status === UserStatus.DELETED) conditions.push({ deletedAt: { not: null } });
+  // An EXISTS on profile_roles, served by its (role) index and (user_id, role) key.
+  if (filter?.role) conditions.push({ roles: { some: { role: filter.role } } });
   if (filter?.createdFrom) conditions.push({ createdAt: { gte: filter.createdFrom } });
   if (filter?.createdTo) conditions.push({ createdAt: { lte: filter.createdTo } });
   if (filter?.createdFrom && filter.createdTo && filter.createdFrom > filter.createdTo) {

@@ -5,6 +5,7 @@ import { avatarPath, type AvatarStorage } from '../avatar/avatar-storage';
 import type { ProfileCache } from './profile-cache';
 import { lockProfile } from './profile-lock';
 import { assertTimeZone, formatDate, normaliseLanguageTag, normalisePhone, parseBirthday, requiredText } from './profile-validation';
+import { Role } from './role.type';
 import { UserEventType, type UserDeleted } from './user.events';
 import { User, UserStatus, type UpdateProfileInput } from './user.type';
 
@@ -27,9 +28,14 @@ export class UserService {
   /**
    * Creates or completes the profile of a new account (from auth's `user.registered`).
    * A profile made earlier (an address saved first) gets its name only if it has none,
-   * so handling the event twice changes nothing.
+   * so handling the event twice changes nothing. A new account holds CUSTOMER only, which
+   * becomes the roles read model unless a later `user.roles_changed` was handled first.
    */
-  async createProfile(tx: Pick<PrismaClient, 'profile'>, account: { userId: string; name: string; email?: string }): Promise<void> {
+  async createProfile(
+    tx: Pick<PrismaClient, 'profile' | 'profileRole'>,
+    account: { userId: string; name: string; email?: string },
+    occurredAt: Date,
+  ): Promise<void> {
     await tx.profile.upsert({
       where: { userId: account.userId },
       create: { userId: account.userId, displayName: account.name, email: account.email ?? null },
@@ -37,6 +43,24 @@ export class UserService {
     });
     await tx.profile.updateMany({ where: { userId: account.userId, displayName: null, deletedAt: null }, data: { displayName: account.name } });
     if (account.email) await tx.profile.updateMany({ where: { userId: account.userId, email: null, deletedAt: null }, data: { email: account.email } });
+    await this.replaceRoles(tx, account.userId, [Role.CUSTOMER], occurredAt);
+  }
+
+  /**
+   * Replaces the roles read model (admin search) with the complete set of an auth event
+   * that occurred at `occurredAt`, unless the set already comes from a later event: events
+   * of different types, and redeliveries, may arrive out of order. The conditional update
+   * locks the profile row, so concurrent handlers of one user take turns.
+   */
+  async replaceRoles(tx: Pick<PrismaClient, 'profile' | 'profileRole'>, userId: string, roles: readonly Role[], occurredAt: Date): Promise<void> {
+    await tx.profile.upsert({ where: { userId }, create: { userId }, update: {} });
+    const { count } = await tx.profile.updateMany({
+      where: { userId, OR: [{ rolesChangedAt: null }, { rolesChangedAt: { lt: occurredAt } }] },
+      data: { rolesChangedAt: occurredAt },
+    });
+    if (count === 0) return;
+    await tx.profileRole.deleteMany({ where: { userId } });
+    await tx.profileRole.createMany({ data: [...new Set(roles)].map((role) => ({ userId, role })) });
   }
 
   /** Keeps the email read model current (from auth's `user.email_verified`). */
