@@ -43,7 +43,7 @@ describe('_entities for products', () => {
     const one = await countFor(ids.slice(0, 1));
     const ten = await countFor(ids.slice(1, 11));
     const fifty = await countFor(ids.slice(0, 50).reverse().concat([])); // 1..11 cached now, the rest not
-    expect(one).toBe(3); // products, their images, their stock (these products have no category)
+    expect(one).toBe(4); // products, their images, their attributes, their stock (these products have no category)
     expect(ten).toBe(one);
     expect(fifty).toBe(one);
   });
@@ -51,6 +51,6 @@ describe('_entities for products', () => {
   it('serves products from the cache on a second request (only stock is read again)', async () => {
     await countFor(ids.slice(0, 20));
     const warm = await countFor(ids.slice(0, 20));
-    expect(warm).toBe(1); // stock only: products and images come from Redis
+    expect(warm).toBe(1); // stock only: products, images and attributes come from Redis
   });
 });

@@ -1,4 +1,5 @@
 import { buildFederatedSchema, resolverContainer, type EventOutbox, type SubgraphDeps } from '#kernel';
+import { CategoryCache } from './category/category-cache';
 import { CategoryResolver } from './category/category.resolver';
 import { CategoryService } from './category/category.service';
 import type { PrismaClient } from './generated/prisma/client';
@@ -19,7 +20,7 @@ export interface ProductsServices {
 }
 
 export function createServices({ db, redis, log }: SubgraphDeps<PrismaClient>, events: EventOutbox): ProductsServices {
-  const categories = new CategoryService(db);
+  const categories = new CategoryService(db, new CategoryCache({ redis, log }));
   return {
     products: new ProductService(db, new ProductCache({ redis, log }), events),
     listing: new ProductListingService(db, categories),

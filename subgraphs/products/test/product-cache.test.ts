@@ -8,10 +8,13 @@ describe('ProductCache without Redis', () => {
     // Nothing listens on port 1: every command fails at once (no offline queue).
     const redis = createRedis('redis://127.0.0.1:1', 'test:');
     const cache = new ProductCache({ redis, log: createLogger({ service: 'test', level: 'silent' }) });
-    const product = Object.assign(new Product(), { id: 'p1', price: money(1, 'USD'), images: [], createdAt: new Date(), updatedAt: new Date() });
+    const product = Object.assign(new Product(), { id: 'p1', price: money(1, 'USD'), images: [], attributes: [], createdAt: new Date(), updatedAt: new Date() });
     await expect(cache.getMany(['p1'])).resolves.toEqual(new Map());
     await expect(cache.setMany([product])).resolves.toBeUndefined();
     await expect(cache.invalidate('p1')).resolves.toBeUndefined();
+    await expect(cache.getIdBySlug('blue-mug')).resolves.toBeNull();
+    await expect(cache.setSlug('blue-mug', 'p1')).resolves.toBeUndefined();
+    await expect(cache.invalidate('p1', ['blue-mug'])).resolves.toBeUndefined();
     redis.disconnect();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validImages, validName, validPrice, validSlug } from '../src/product/product-validation';
+import { validAttributes, validImages, validName, validPrice, validSlug } from '../src/product/product-validation';
 
 const fieldOf = (fn: () => unknown) => {
   try {
@@ -34,5 +34,26 @@ describe('product validation', () => {
     ],
   ])('refuses %s with BAD_USER_INPUT naming the field', (_case, fn, field) => {
     expect(fieldOf(fn)).toEqual({ code: 'BAD_USER_INPUT', field });
+  });
+});
+
+describe('attribute validation', () => {
+  it('lower-cases names and trims values', () => {
+    expect(validAttributes([{ name: ' Color ', value: ' red ' }, { name: 'shoe_size-eu', value: '42' }], 'input.attributes')).toEqual([
+      { name: 'color', value: 'red' },
+      { name: 'shoe_size-eu', value: '42' },
+    ]);
+  });
+
+  it.each([
+    ['an empty name', [{ name: ' ', value: 'x' }], 'input.attributes.0.name'],
+    ['a name with spaces', [{ name: 'shoe size', value: 'x' }], 'input.attributes.0.name'],
+    ['a name over 50 characters', [{ name: 'a'.repeat(51), value: 'x' }], 'input.attributes.0.name'],
+    ['an empty value', [{ name: 'color', value: '  ' }], 'input.attributes.0.value'],
+    ['a value over 100 characters', [{ name: 'color', value: 'v'.repeat(101) }], 'input.attributes.0.value'],
+    ['names equal once lower-cased', [{ name: 'color', value: 'red' }, { name: 'COLOR', value: 'blue' }], 'input.attributes.1.name'],
+    ['more than 30 attributes', Array.from({ length: 31 }, (_, i) => ({ name: `a${i}`, value: 'x' })), 'input.attributes'],
+  ])('refuses %s, naming the field', (_case, attributes, field) => {
+    expect(fieldOf(() => validAttributes(attributes, 'input.attributes'))).toEqual({ code: 'BAD_USER_INPUT', field });
   });
 });

@@ -2,17 +2,27 @@ import { badUserInput, conflict, notFound } from '#kernel';
 import type { ProductsContext } from '../context';
 import type { PrismaClient, Category as CategoryRow } from '../generated/prisma/client';
 import { validName, validSlug } from '../product/product-validation';
+import type { CategoryCache } from './category-cache';
 import { CategoryTree } from './category-tree';
 import { Category, type CreateCategoryInput, type UpdateCategoryInput } from './category.type';
 
-/** The category tree: reads it whole, and lets staff grow, rename and move it without cycles. */
+/**
+ * The category tree: reads it whole (from Redis when cached), and lets staff grow, rename
+ * and move it without cycles. Every write drops the cached tree after it committed.
+ */
 export class CategoryService {
-  constructor(private readonly db: PrismaClient) {}
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly cache: CategoryCache,
+  ) {}
 
-  /** The whole tree in one query; the request's loader memoizes it. */
+  /** The whole tree from the cache, or in one query then cached; the request's loader memoizes it. */
   async loadTree(): Promise<CategoryTree<Category>> {
-    const rows = await this.db.category.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }] });
-    return new CategoryTree(rows.map(toCategory));
+    const cached = await this.cache.get();
+    if (cached) return new CategoryTree(cached);
+    const categories = (await this.db.category.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }] })).map(toCategory);
+    await this.cache.set(categories);
+    return new CategoryTree(categories);
   }
 
   tree(context: ProductsContext): Promise<CategoryTree<Category>> {
@@ -38,6 +48,7 @@ export class CategoryService {
       throw badUserInput(`Category ${data.parentId} does not exist.`, 'input.parentId');
     }
     const row = await this.db.category.create({ data }).catch(slugConflict(data.slug));
+    await this.cache.invalidate();
     context.log.info({ categoryId: row.id }, 'category created');
     return toCategory(row);
   }
@@ -49,6 +60,7 @@ export class CategoryService {
     };
     if (!(await this.db.category.findUnique({ where: { id } }))) throw notFound('Category', id);
     const row = await this.db.category.update({ where: { id }, data }).catch(slugConflict(data.slug ?? ''));
+    await this.cache.invalidate();
     return toCategory(row);
   }
 
@@ -66,6 +78,7 @@ export class CategoryService {
       if (tree.wouldCycle(id, parentId)) throw conflict('A category cannot be moved under itself or one of its descendants.');
       return tx.category.update({ where: { id }, data: { parentId } });
     });
+    await this.cache.invalidate();
     context.log.info({ categoryId: id, parentId }, 'category moved');
     return toCategory(row);
   }

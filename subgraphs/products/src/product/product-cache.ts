@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { money, type Logger } from '#kernel';
-import { Product, ProductImage } from './product.type';
+import { Product, ProductAttribute, ProductImage } from './product.type';
 
 /** Options of {@link ProductCache}. */
 export interface ProductCacheOptions {
@@ -11,8 +11,9 @@ export interface ProductCacheOptions {
 }
 
 /**
- * Products by id in Redis (`products:product:<id>`), in front of the database. Stock is
- * not cached: it changes with every order.
+ * Products by id in Redis (`products:product:<id>`), and the id of each slug read
+ * (`products:slug:<slug>`), in front of the database. Stock is not cached: it changes with
+ * every order.
  *
  * Every write deletes the key after its transaction commits, so a reader that comes after
  * a write never sees the older product. A read racing a write can still put the older row
@@ -45,9 +46,21 @@ export class ProductCache {
     await this.attempt(() => pipeline.exec());
   }
 
-  /** Forgets a product; call after the transaction that changed it committed. */
-  async invalidate(id: string): Promise<void> {
-    await this.attempt(() => this.options.redis.del(keyOf(id)));
+  /** The id of the product with `slug`, if cached. */
+  async getIdBySlug(slug: string): Promise<string | null> {
+    return (await this.attempt(() => this.options.redis.get(slugKeyOf(slug)))) ?? null;
+  }
+
+  async setSlug(slug: string, id: string): Promise<void> {
+    await this.attempt(() => this.options.redis.set(slugKeyOf(slug), id, 'EX', this.ttlSeconds));
+  }
+
+  /**
+   * Forgets a product and the given slugs (its old and new ones); call after the
+   * transaction that changed it committed.
+   */
+  async invalidate(id: string, slugs: readonly string[] = []): Promise<void> {
+    await this.attempt(() => this.options.redis.del(keyOf(id), ...slugs.map(slugKeyOf)));
   }
 
   private async attempt<T>(work: () => Promise<T>): Promise<T | undefined> {
@@ -65,6 +78,7 @@ export class ProductCache {
 }
 
 const keyOf = (id: string) => `products:product:${id}`;
+const slugKeyOf = (slug: string) => `products:slug:${slug}`;
 
 function parse(value: string): Product {
   const raw = JSON.parse(value) as Product & { createdAt: string; updatedAt: string };
@@ -72,6 +86,8 @@ function parse(value: string): Product {
     ...raw,
     price: money(raw.price.amount, raw.price.currency),
     images: raw.images.map((image) => Object.assign(new ProductImage(), image)),
+    // Entries written before attributes existed have none; they expire within the TTL.
+    attributes: (raw.attributes ?? []).map((attribute) => Object.assign(new ProductAttribute(), attribute)),
     createdAt: new Date(raw.createdAt),
     updatedAt: new Date(raw.updatedAt),
   });

@@ -21,6 +21,15 @@ registerEnumType(ProductSort, {
   },
 });
 
+@InputType({ description: 'Products whose attribute `name` has one of `values`.' })
+export class AttributeFilter {
+  @Field(() => String, { description: 'Attribute name, e.g. "color" (compared lower-cased).' })
+  name: string;
+
+  @Field(() => [String], { description: 'Accepted values, 1 to 50; any one of them matches.' })
+  values: string[];
+}
+
 @InputType({ description: 'Narrows a product listing; all conditions must hold.' })
 export class ProductFilter {
   @Field(() => ID, { nullable: true, description: 'Only products in this category or any category below it.' })
@@ -34,6 +43,12 @@ export class ProductFilter {
 
   @Field(() => Boolean, { nullable: true, description: 'true: only products with units available now; false: only those without.' })
   inStock?: boolean;
+
+  @Field(() => [AttributeFilter], {
+    nullable: true,
+    description: 'Attribute conditions, at most 10: a product must match every one (AND across names, OR within values).',
+  })
+  attributes?: AttributeFilter[];
 
   @Field(() => ProductStatus, { nullable: true, description: 'Staff only: products in this status. Everyone else always sees ACTIVE products only.' })
   status?: ProductStatus;

@@ -2,14 +2,18 @@ import { badUserInput, hasAnyRole } from '#kernel';
 import type { CategoryService } from '../category/category.service';
 import type { ProductsContext } from '../context';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { ProductConnection, ProductEdge, type ProductFilter, ProductPageInfo, ProductSort } from './product-connection.type';
+import { type AttributeFilter, ProductConnection, ProductEdge, type ProductFilter, ProductPageInfo, ProductSort } from './product-connection.type';
 import { decodeCursor, encodeCursor, type ProductCursor } from './product-cursor';
+import { validAttributeName, validAttributeValue } from './product-validation';
 import { type Product, ProductStatus } from './product.type';
 
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 100;
 /** Longest search text; longer text is refused rather than silently cut. */
 export const MAX_SEARCH_LENGTH = 200;
+/** Most attribute conditions in one filter, and most values in one condition. */
+export const MAX_ATTRIBUTE_FILTERS = 10;
+export const MAX_ATTRIBUTE_FILTER_VALUES = 50;
 
 /**
  * Column and direction per sort; the id breaks ties in the same direction. These are the
@@ -106,9 +110,24 @@ export class ProductListingService {
       const available = Prisma.sql`EXISTS (SELECT 1 FROM inventory WHERE inventory.product_id = products.id AND inventory.on_hand - inventory.reserved > 0)`;
       parts.push(filter.inStock ? available : Prisma.sql`NOT ${available}`);
     }
+    parts.push(...attributeConditions(filter.attributes ?? []));
     if (search) parts.push(Prisma.sql`MATCH(name, description) AGAINST (${search} IN NATURAL LANGUAGE MODE)`);
     return Prisma.join(parts, ' AND ');
   }
+}
+
+/** One EXISTS per attribute name (AND across names), its values as an IN list (OR within). */
+function attributeConditions(filters: readonly AttributeFilter[]): Prisma.Sql[] {
+  if (filters.length > MAX_ATTRIBUTE_FILTERS) throw badUserInput(`A filter has at most ${MAX_ATTRIBUTE_FILTERS} attribute conditions.`, 'filter.attributes');
+  return filters.map((condition, index) => {
+    const at = `filter.attributes.${index}`;
+    const name = validAttributeName(condition.name, `${at}.name`);
+    if (!condition.values.length || condition.values.length > MAX_ATTRIBUTE_FILTER_VALUES) {
+      throw badUserInput(`An attribute condition has 1 to ${MAX_ATTRIBUTE_FILTER_VALUES} values.`, `${at}.values`);
+    }
+    const values = condition.values.map((value, i) => validAttributeValue(value, `${at}.values.${i}`));
+    return Prisma.sql`EXISTS (SELECT 1 FROM product_attributes WHERE product_attributes.product_id = products.id AND product_attributes.name = ${name} AND product_attributes.value IN (${Prisma.join(values)}))`;
+  });
 }
 
 function cursorOf(product: Product, sort: ProductSort, score: number): ProductCursor {

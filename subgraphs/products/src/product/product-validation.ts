@@ -1,7 +1,7 @@
 import { badUserInput } from '#kernel';
 
 /** Limits of catalog fields, matching the column sizes in prisma/products/schema.prisma. */
-export const CATALOG_LIMITS = { name: 200, slug: 160, description: 20_000, url: 2048, alt: 300, images: 20 } as const;
+export const CATALOG_LIMITS = { name: 200, slug: 160, description: 20_000, url: 2048, alt: 300, images: 20, attributes: 30, attributeName: 50, attributeValue: 100 } as const;
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 // Intl knows the ISO 4217 list, so no table of our own to keep current.
@@ -65,5 +65,42 @@ export function validImages(images: readonly ImageValues[], field: string): Imag
     if (positions.has(image.position)) throw badUserInput(`Two images share position ${image.position}.`, `${at}.position`);
     positions.add(image.position);
     return { url: image.url.trim(), alt, position: image.position };
+  });
+}
+
+/** One attribute of a product as stored. */
+export interface AttributeValues {
+  name: string;
+  value: string;
+}
+
+const ATTRIBUTE_NAME = /^[a-z0-9_-]+$/;
+
+/** An attribute name: trimmed, lower-cased, 1–50 characters of a–z, 0–9, "_" and "-". */
+export function validAttributeName(value: string, field: string): string {
+  const name = value.trim().toLowerCase();
+  if (!ATTRIBUTE_NAME.test(name) || name.length > CATALOG_LIMITS.attributeName) {
+    throw badUserInput(`An attribute name is 1–${CATALOG_LIMITS.attributeName} characters of a–z, 0–9, "_" and "-".`, field);
+  }
+  return name;
+}
+
+/** An attribute value: trimmed, 1–100 characters. */
+export function validAttributeValue(value: string, field: string): string {
+  const trimmed = value.trim();
+  if (!trimmed || trimmed.length > CATALOG_LIMITS.attributeValue) throw badUserInput(`An attribute value is 1–${CATALOG_LIMITS.attributeValue} characters.`, field);
+  return trimmed;
+}
+
+/** At most 30 attributes with valid, distinct names (after lower-casing) and valid values. */
+export function validAttributes(attributes: readonly AttributeValues[], field: string): AttributeValues[] {
+  if (attributes.length > CATALOG_LIMITS.attributes) throw badUserInput(`A product has at most ${CATALOG_LIMITS.attributes} attributes.`, field);
+  const names = new Set<string>();
+  return attributes.map((attribute, index) => {
+    const at = `${field}.${index}`;
+    const name = validAttributeName(attribute.name, `${at}.name`);
+    if (names.has(name)) throw badUserInput(`Two attributes share the name "${name}".`, `${at}.name`);
+    names.add(name);
+    return { name, value: validAttributeValue(attribute.value, `${at}.value`) };
   });
 }

@@ -23,6 +23,15 @@ export class ProductImageInput {
   position: number;
 }
 
+@InputType({ description: 'A name/value property of a product.' })
+export class ProductAttributeInput {
+  @Field(() => String, { description: 'Name, 1–50 characters of a–z, 0–9, "_" and "-"; stored lower-cased; unique within the product.' })
+  name: string;
+
+  @Field(() => String, { description: 'Value, 1–100 characters.' })
+  value: string;
+}
+
 @InputType({ description: 'A new product.' })
 export class CreateProductInput {
   @Field(() => String, { description: 'Display name, 1–200 characters.' })
@@ -45,6 +54,9 @@ export class CreateProductInput {
 
   @Field(() => [ProductImageInput], { defaultValue: [], description: 'Pictures of the product, at most 20.' })
   images: ProductImageInput[];
+
+  @Field(() => [ProductAttributeInput], { defaultValue: [], description: 'Properties of the product, at most 30, names unique.' })
+  attributes: ProductAttributeInput[];
 }
 
 @InputType({ description: 'Changes to a product; absent fields stay as they are.' })
@@ -69,4 +81,7 @@ export class UpdateProductInput {
 
   @Field(() => [ProductImageInput], { nullable: true, description: 'The complete new set of pictures (replaces the old ones).' })
   images?: ProductImageInput[];
+
+  @Field(() => [ProductAttributeInput], { nullable: true, description: 'The complete new set of attributes (replaces the old ones).' })
+  attributes?: ProductAttributeInput[];
 }

@@ -21,6 +21,11 @@ export class ProductResolver {
     return this.productService.findVisible(context, id);
   }
 
+  @Query(() => Product, { nullable: true, description: 'A product by slug; null when it does not exist or is not visible to you.' })
+  productBySlug(@Arg('slug', () => String, { description: 'Slug of the product, e.g. "blue-mug".' }) slug: string, @Ctx() context: ProductsContext): Promise<Product | null> {
+    return this.productService.findVisibleBySlug(context, slug);
+  }
+
   @Query(() => ProductConnection, { description: 'A page of the catalog, optionally searched and filtered. Customers see ACTIVE products only.' })
   products(
     @Arg('search', () => String, { nullable: true, description: 'Words to find in product names and descriptions (full-text, natural language).' })

@@ -26,6 +26,15 @@ export class ProductImage {
   position: number;
 }
 
+@ObjectType({ description: 'A name/value property of a product, e.g. color: red.' })
+export class ProductAttribute {
+  @Field(() => String, { description: 'Lower-case name, e.g. "color"; unique per product.' })
+  name: string;
+
+  @Field(() => String, { description: 'The value, e.g. "red".' })
+  value: string;
+}
+
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A sellable item in the catalog.' })
 export class Product {
@@ -49,6 +58,9 @@ export class Product {
 
   @Field(() => [ProductImage], { description: 'Pictures of the product, by position.' })
   images: ProductImage[];
+
+  @Field(() => [ProductAttribute], { description: 'Properties of the product (color, size, …), by name.' })
+  attributes: ProductAttribute[];
 
   @Field(() => Date, { description: 'When the product was created.' })
   createdAt: Date;
