@@ -16,6 +16,7 @@ export * from './http-server';
 export * from './lifecycle';
 export * from './logger';
 export * from './money';
+export * from './page-info';
 export * from './rate-limit';
 export * from './subgraph-server';
 export * from './token-revocation';

@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLSafeInt } from 'graphql-scalars';
+import { PageInfo } from '#kernel';
 import { Product, ProductStatus } from './product.type';
 
 /** Orders of a product listing; each breaks ties by id so pages never overlap or skip. */
@@ -63,22 +64,13 @@ export class ProductEdge {
   node: Product;
 }
 
-@ObjectType({ description: 'Where a page of products sits in the whole listing.' })
-export class ProductPageInfo {
-  @Field(() => Boolean, { description: 'True when more products follow this page.' })
-  hasNextPage: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last product of the page; null when the page is empty.' })
-  endCursor: string | null;
-}
-
 @ObjectType({ description: 'A page of products (Relay connection).' })
 export class ProductConnection {
   @Field(() => [ProductEdge], { description: 'The products of this page, in order.' })
   edges: ProductEdge[];
 
-  @Field(() => ProductPageInfo, { description: 'Whether more pages follow.' })
-  pageInfo: ProductPageInfo;
+  @Field(() => PageInfo, { description: 'Whether more pages follow.' })
+  pageInfo: PageInfo;
 
   @Field(() => Int, { description: 'Number of products matching the filter, over all pages.' })
   totalCount: number;

@@ -1,8 +1,8 @@
-import { badUserInput, hasAnyRole } from '#kernel';
+import { badUserInput, hasAnyRole, pageInfoOf } from '#kernel';
 import type { CategoryService } from '../category/category.service';
 import type { ProductsContext } from '../context';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { type AttributeFilter, ProductConnection, ProductEdge, type ProductFilter, ProductPageInfo, ProductSort } from './product-connection.type';
+import { type AttributeFilter, ProductConnection, ProductEdge, type ProductFilter, ProductSort } from './product-connection.type';
 import { decodeCursor, encodeCursor, type ProductCursor } from './product-cursor';
 import { validAttributeName, validAttributeValue } from './product-validation';
 import { type Product, ProductStatus } from './product.type';
@@ -88,7 +88,7 @@ export class ProductListingService {
     return Object.assign(new ProductConnection(), {
       edges,
       totalCount: Number(counted[0]?.total ?? 0),
-      pageInfo: Object.assign(new ProductPageInfo(), { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null }),
+      pageInfo: pageInfoOf(edges, rows.length > first),
     });
   }
 

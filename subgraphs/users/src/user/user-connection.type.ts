@@ -1,4 +1,5 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { PageInfo } from '#kernel';
 import { Role } from './role.type';
 import { User, UserStatus } from './user.type';
 
@@ -29,22 +30,13 @@ export class UserEdge {
   node: User;
 }
 
-@ObjectType({ description: 'Where a page of users sits in the whole list.' })
-export class UserPageInfo {
-  @Field(() => Boolean, { description: 'Whether more users follow this page.' })
-  hasNextPage: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last edge of this page; null when the page is empty.' })
-  endCursor: string | null;
-}
-
 @ObjectType({ description: 'A page of users, newest first (Relay cursor connection).' })
 export class UserConnection {
   @Field(() => [UserEdge], { description: 'The users of this page.' })
   edges: UserEdge[];
 
-  @Field(() => UserPageInfo, { description: 'Whether and where to continue.' })
-  pageInfo: UserPageInfo;
+  @Field(() => PageInfo, { description: 'Whether and where to continue.' })
+  pageInfo: PageInfo;
 
   @Field(() => Int, { description: 'Number of users matching the filter, over all pages.' })
   totalCount: number;

@@ -1,4 +1,4 @@
-import { badUserInput } from '#kernel';
+import { badUserInput, pageInfoOf } from '#kernel';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { UserStatus } from './user.type';
 import { UserConnection, type UserFilter } from './user-connection.type';
@@ -34,7 +34,7 @@ export class UserSearchService {
     const edges = page.map((profile) => ({ cursor: encodeCursor(profile), node: toUser(profile.userId, profile) }));
     return Object.assign(new UserConnection(), {
       edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: pageInfoOf(edges, rows.length > first),
       totalCount,
     });
   }
