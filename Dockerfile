@@ -42,7 +42,9 @@ COPY --from=build /app/dist ./dist
 COPY supergraph.graphql supergraph.yaml ./
 COPY prisma ./prisma
 
-# Files stay root-owned and read-only to the process.
+# Files stay root-owned and read-only to the process; only the data folder (avatars,
+# mounted as a volume in compose, which copies this ownership) is writable.
+RUN mkdir -p /data/avatars && chown -R node:node /data
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005
 CMD ["node", "dist/gateway/src/main.js"]

@@ -6,6 +6,7 @@
  * not exist, a start order that lets a service boot before its migrations.
  */
 import { authEnv } from '../../subgraphs/auth/src/auth-config';
+import { usersEnv } from '../../subgraphs/users/src/users-config';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
@@ -221,6 +222,7 @@ function knownEnv(service: string): Set<string> {
   }
   const names = new Set([...Object.keys(subgraphEnv), `${upper(service)}_PORT`, `${upper(service)}_DATABASE_URL`]);
   if (service === 'auth') for (const name of Object.keys(authEnv)) names.add(name);
+  if (service === 'users') for (const name of Object.keys(usersEnv)) names.add(name);
   // The payments transaction log (MongoDB, optional) is configured by MONGO_URL.
   if (service === 'payments') names.add('MONGO_URL');
   return names;
