@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
@@ -13,7 +13,7 @@ import { isolatedEnv } from './test-env';
 /**
  * Starts the whole supergraph once per test run, exactly as `npm start` does, against
  * the machine's MariaDB, Redis and NATS with per-run names; tears it down and drops the
- * run's databases, keys and streams afterwards. Service logs go to a file to keep output readable.
+ * run's databases, keys, streams, mail and avatar folders afterwards. Service logs go to a file to keep output readable.
  */
 export default async function setup(project: TestProject) {
   const { runId, env } = await isolatedEnv();
@@ -54,6 +54,7 @@ export default async function setup(project: TestProject) {
 }
 
 async function dropRunData(env: Record<string, string>) {
+  for (const folder of [env.MAIL_DIR, env.AVATAR_DIR]) if (folder) rmSync(folder, { recursive: true, force: true });
   const connection = await createConnection(poolConfigFromUrl(env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306'));
   try {
     for (const domain of DOMAINS) await connection.query(`DROP DATABASE IF EXISTS \`${env.DATABASE_PREFIX}_${domain}\``);
