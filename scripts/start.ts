@@ -82,7 +82,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stopService = async (name: ServiceName) => {
     const child = children.get(name);
     if (!child) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // 'close', not 'exit': the last log lines may still be in the pipe when the process exits.
+    const exited = new Promise((resolve) => child.once('close', resolve));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
