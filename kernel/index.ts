@@ -18,6 +18,7 @@ export * from './logger';
 export * from './money';
 export * from './page-info';
 export * from './rate-limit';
+export * from './role-enum';
 export * from './subgraph-server';
 export * from './token-revocation';
 export * from './trace';

@@ -1,17 +1,10 @@
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { registerRoleEnum } from '#kernel';
 import { Role } from '../generated/prisma/enums';
 
 export { Role };
 
-registerEnumType(Role, {
-  name: 'Role',
-  description: 'What a user may do; a user holds one or more roles.',
-  valuesConfig: {
-    CUSTOMER: { description: 'Shops: browses, orders and pays for their own orders.' },
-    STAFF: { description: 'Runs the shop: manages the catalog and moves orders forward.' },
-    ADMIN: { description: 'Everything staff can do, plus managing users and their roles.' },
-  },
-});
+registerRoleEnum(Role);
 
 /**
  * Auth's half of the shared User entity: the account itself. The users subgraph adds
