@@ -75,6 +75,12 @@ export const subgraphEnv = {
   NATS_URL: urlWithScheme(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
   /** Prefix of NATS subjects and JetStream stream names, so runs never share a stream. */
   EVENTS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -').default('shop'),
+  /**
+   * Whether this process runs its domain's outbox relay. `off` suits processes that only
+   * serve requests while others (or a dedicated one) publish: every relay of a domain
+   * shares the same outbox table, so any one of them publishes every event.
+   */
+  OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
 };
 
 type Shape = Record<string, z.ZodType>;

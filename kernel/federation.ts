@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import DataLoader from 'dataloader';
 import { parse, type GraphQLSchema } from 'graphql';
-import { buildSchema, createResolversMap, type AuthChecker, type ContainerType, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, createResolversMap, type AuthChecker, type ContainerType, type NonEmptyArray, type PubSub } from 'type-graphql';
 import { roleAuthChecker } from './authorization';
 
 /** Federation 2 directives our subgraphs may use. */
@@ -26,6 +26,8 @@ export interface FederatedSchemaOptions {
    */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   orphanedTypes?: Function[];
+  /** Where `@Subscription` fields get their events; required by type-graphql when the schema has any. */
+  pubSub?: PubSub;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function buildFederatedSchema(options: FederatedSchemaOptions): Pro
     resolvers: options.resolvers,
     container: options.container,
     orphanedTypes: options.orphanedTypes,
+    pubSub: options.pubSub,
     authChecker: options.authChecker ?? roleAuthChecker,
     skipCheck: true, // a subgraph may have no Query of its own
   });

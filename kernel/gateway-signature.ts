@@ -108,3 +108,25 @@ function isIdentity(value: unknown): value is Identity {
     value.roles.every((role) => (ROLES as readonly unknown[]).includes(role))
   );
 }
+
+/**
+ * What a graphql-ws connection's signature is made over. A WebSocket has no request body
+ * to bind, so the gateway signs this constant in the `connection_init` payload: the
+ * signature vouches for the caller and the time only. Being distinct from any GraphQL
+ * POST body (JSON), it cannot be replayed as an HTTP request, nor an HTTP request's as a
+ * connection. A captured one can open a connection as that caller within the tolerance.
+ */
+const CONNECTION_BODY = Buffer.from('graphql-ws connection_init');
+
+/** The `x-shop-gateway` value of a graphql-ws `connection_init` payload made on behalf of `caller`. */
+export function signGatewayConnection(caller: ForwardedCaller, secret: string, nowMs = Date.now()): string {
+  return signGatewayRequest(caller, CONNECTION_BODY, secret, nowMs);
+}
+
+/**
+ * Checks the `x-shop-gateway` value of a graphql-ws `connection_init` payload (anything
+ * but a string is `missing`), as {@link verifyGatewaySignature} checks a request's header.
+ */
+export function verifyGatewayConnection(value: unknown, secret: string, nowMs = Date.now()): GatewaySignatureCheck {
+  return verifyGatewaySignature(typeof value === 'string' ? value : undefined, CONNECTION_BODY, secret, nowMs);
+}

@@ -19,6 +19,8 @@ export * from './money';
 export * from './page-info';
 export * from './rate-limit';
 export * from './role-enum';
+export * from './rpc';
 export * from './subgraph-server';
+export * from './subscription-server';
 export * from './token-revocation';
 export * from './trace';

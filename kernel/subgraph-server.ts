@@ -13,6 +13,7 @@ import type { ForwardedCaller } from './gateway-signature';
 import { createHttpServer, listen, sendJson, type RouteHandler } from './http-server';
 import { Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
+import { attachSubscriptionServer, type SubscriptionServer } from './subscription-server';
 import type { TraceContext } from './trace';
 
 /** The part of a Prisma client the kernel needs: a ping and a clean disconnect. */
@@ -73,6 +74,8 @@ export interface SubgraphOptions<TDb extends DatabaseClient, TLoaders> {
 export interface RunningSubgraph {
   port: number;
   server: Server;
+  /** The graphql-ws endpoint on `/graphql`, when the schema has a Subscription type. */
+  subscriptions?: SubscriptionServer;
   stop: () => Promise<void>;
 }
 
@@ -83,7 +86,8 @@ const BUILT_IN_ROUTES = ['GET /health', 'GET /ready'];
  * Starts one subgraph process: validates configuration, opens the database, Redis and
  * NATS (failing fast with a clear reason), builds the schema and serves `/graphql` (to
  * the gateway only: requests must carry its signature), `GET /health` (alive), `GET
- * /ready` (dependencies answer) and the subgraph's own `routes`.
+ * /ready` (dependencies answer) and the subgraph's own `routes`. A schema with a
+ * Subscription type is also served over graphql-ws on `/graphql`, to the gateway only.
  */
 export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
   options: SubgraphOptions<TDb, TLoaders>,
@@ -135,8 +139,15 @@ export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
       log: log.child({ traceId: trace.traceId, spanId: trace.spanId }),
       loaders: parts.createLoaders(),
     });
+    let subscriptions: SubscriptionServer | undefined;
     const builtInRoutes: Record<string, RouteHandler> = {
-      'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: domain }),
+      // Subscription counts let operators (and tests) see that closed subscriptions are let go.
+      'GET /health': (_req, res) =>
+        sendJson(res, 200, {
+          status: 'ok',
+          service: domain,
+          ...(subscriptions && { subscriptions: { connections: subscriptions.openConnections(), active: subscriptions.activeSubscriptions() } }),
+        }),
       'GET /ready': async (_req, res) => {
         const checks = {
           database: await db.$queryRawUnsafe('SELECT 1').then(() => true, () => false),
@@ -152,11 +163,17 @@ export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
       graphql: { server: apollo, context, gatewaySecret: config.GATEWAY_SECRET },
       routes: { ...options.routes, ...parts.routes, ...builtInRoutes },
     });
+    // Same context as HTTP; the caller comes from the gateway's signed connection_init.
+    subscriptions = parts.schema.getSubscriptionType()
+      ? attachSubscriptionServer({ server, schema: parts.schema, log, gatewaySecret: config.GATEWAY_SECRET, context })
+      : undefined;
     const boundPort = await listen(server, port, config.BIND_HOST);
     lifecycle.add('http', () => new Promise((resolve) => server.close(resolve)));
+    // Added after HTTP so it stops first: open sockets would keep server.close waiting.
+    if (subscriptions) lifecycle.add('subscriptions', () => subscriptions.stop());
     lifecycle.stopOnSignals();
     log.info({ port: boundPort }, `${domain} subgraph ready at http://${config.BIND_HOST}:${boundPort}/graphql`);
-    return { port: boundPort, server, stop: () => lifecycle.stop() };
+    return { port: boundPort, server, subscriptions, stop: () => lifecycle.stop() };
   } catch (error) {
     await lifecycle.stop();
     throw error;

@@ -16,8 +16,15 @@ export interface EventOutbox {
 }
 
 /** Starts one domain's outbox relay and returns what its services and `setup` need. */
-export function startEventOutbox(deps: { db: EventDatabase; nats: NatsConnection; log: Logger; config: { EVENTS_PREFIX: string } }, domain: Domain): EventOutbox {
+export function startEventOutbox(
+  deps: { db: EventDatabase; nats: NatsConnection; log: Logger; config: { EVENTS_PREFIX: string; OUTBOX_RELAY?: 'on' | 'off' } },
+  domain: Domain,
+): EventOutbox {
   const prefix = deps.config.EVENTS_PREFIX;
+  if (deps.config.OUTBOX_RELAY === 'off') {
+    deps.log.info('outbox relay off in this process (OUTBOX_RELAY=off); other processes publish the events it records');
+    return { record: createEventRecorder({ prefix, domain }), published: () => {}, worker: { name: 'outbox relay (off)', stop: async () => {} } };
+  }
   const relay = new OutboxRelay({ db: deps.db, nats: deps.nats, log: deps.log, domain, prefix });
   relay.start();
   return {
