@@ -1,7 +1,8 @@
 /**
  * Reservations as the orders domain uses them, over NATS request/reply against the running
  * products subgraph. The heart is the oversell test: however many reservations race for the
- * last units, exactly the stock is sold and available never goes below zero.
+ * last units, exactly the stock is sold and available never goes below zero. Reserving also
+ * checks the products can be sold together and snapshots their names and prices.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -16,8 +17,11 @@ import { asStaff } from '../support/staff';
 const CREATE_PRODUCT = `mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }`;
 const ADJUST = `mutation ($id: ID!, $delta: Int!) { adjustInventory(productId: $id, delta: $delta, reason: "test stock") { onHand } }`;
 const STOCK = `query ($id: ID!) { product(id: $id) { inventory { onHand reserved available } } }`;
+const UPDATE_PRODUCT = `mutation ($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { id } }`;
+const ARCHIVE_PRODUCT = `mutation ($id: ID!) { deleteProduct(id: $id) { status } }`;
 
-type Reply = { ok: true; reservation: { id: string; status: string; lines: { productId: string; quantity: number }[] } } | { ok: false; error: { code: string; productIds?: string[] } };
+type Line = { productId: string; quantity: number; productName: string; unitPriceAmount: string; currency: string };
+type Reply = { ok: true; reservation: { id: string; status: string; lines: Line[] } } | { ok: false; error: { code: string; productIds?: string[] } };
 
 let nats: NatsConnection;
 let staff: SignedIn;
@@ -38,9 +42,11 @@ async function rpc(action: 'reserve' | 'release' | 'commit', body: unknown): Pro
 const reserve = (lines: { productId: string; quantity: number }[], options: { key?: string; ttlSeconds?: number } = {}) =>
   rpc('reserve', { idempotencyKey: options.key ?? randomUUID(), lines, ttlSeconds: options.ttlSeconds });
 
-async function stockedProduct(onHand: number): Promise<string> {
-  const input = { name: 'Limited', slug: `limited-${randomBytes(4).toString('hex')}`, price: { amount: 100, currency: 'USD' }, status: 'ACTIVE' };
+async function stockedProduct(onHand: number, product: { name?: string; amount?: number; currency?: string; status?: string } = {}): Promise<string> {
+  const { name = 'Limited', amount = 100, currency = 'USD', status = 'ACTIVE' } = product;
+  const input = { name, slug: `limited-${randomBytes(4).toString('hex')}`, price: { amount, currency }, status };
   const id = (await graphqlRequest(CREATE_PRODUCT, { token: staff.accessToken, variables: { input } })).data?.createProduct.id;
+  if (!id) throw new Error('createProduct failed');
   if (onHand) await graphqlRequest(ADJUST, { token: staff.accessToken, variables: { id, delta: onHand } });
   return id;
 }
@@ -148,12 +154,87 @@ describe('reservations', () => {
     expect(await rpc('reserve', { idempotencyKey: 'x', lines: [] })).toEqual({ ok: false, error: expect.objectContaining({ code: 'BAD_REQUEST' }) });
     expect(await rpc('reserve', { idempotencyKey: 'x', lines: [{ productId: 'p', quantity: -1 }] })).toMatchObject({ ok: false });
     expect(await rpc('release', { reservationId: randomUUID() })).toEqual({ ok: false, error: expect.objectContaining({ code: 'NOT_FOUND' }) });
-    expect(await reserve([{ productId: randomUUID(), quantity: 1 }])).toEqual({ ok: false, error: expect.objectContaining({ code: 'OUT_OF_STOCK' }) });
   });
 
   it('is not part of the public GraphQL schema', () => {
     const supergraph = readFileSync(join(repoRoot(), 'supergraph.graphql'), 'utf8');
     expect(supergraph).not.toMatch(/Reservation/);
     expect(supergraph).not.toMatch(/^\s*(reserve|release|commit)\w*\s*\(/im);
+  });
+});
+
+describe('product checks and price snapshots', () => {
+  it('answers each line with the product name and unit price it was reserved at', async () => {
+    const mug = await stockedProduct(5, { name: 'Mug', amount: 1250, currency: 'EUR' });
+    const cup = await stockedProduct(5, { name: 'Cup', amount: 800, currency: 'EUR' });
+    const held = await reserve([
+      { productId: mug, quantity: 2 },
+      { productId: cup, quantity: 1 },
+      { productId: mug, quantity: 1 },
+    ]);
+    if (!held.ok) throw new Error(`reserve failed: ${JSON.stringify(held)}`);
+    expect(held.reservation.lines).toEqual(
+      [mug, cup].sort().map((productId) => ({
+        productId,
+        quantity: productId === mug ? 3 : 1,
+        productName: productId === mug ? 'Mug' : 'Cup',
+        unitPriceAmount: productId === mug ? '1250' : '800',
+        currency: 'EUR',
+      })),
+    );
+  });
+
+  it('refuses unknown products with NOT_FOUND and their ids, reserving nothing', async () => {
+    const known = await stockedProduct(5);
+    const unknown = randomUUID();
+    const reply = await reserve([
+      { productId: known, quantity: 1 },
+      { productId: unknown, quantity: 1 },
+    ]);
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'NOT_FOUND', productIds: [unknown] }) });
+    expect(await stock(known)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+  });
+
+  it('refuses draft and archived products with NOT_FOR_SALE, reserving nothing', async () => {
+    const active = await stockedProduct(5);
+    const draft = await stockedProduct(5, { status: 'DRAFT' });
+    const archived = await stockedProduct(5);
+    await graphqlRequest(ARCHIVE_PRODUCT, { token: staff.accessToken, variables: { id: archived } });
+    const reply = await reserve([
+      { productId: active, quantity: 1 },
+      { productId: draft, quantity: 1 },
+      { productId: archived, quantity: 1 },
+    ]);
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'NOT_FOR_SALE', productIds: [draft, archived].sort() }) });
+    for (const id of [active, draft, archived]) expect(await stock(id)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+  });
+
+  it('refuses products priced in different currencies with MIXED_CURRENCIES, reserving nothing', async () => {
+    const dollars = await stockedProduct(5, { currency: 'USD' });
+    const euros = await stockedProduct(5, { currency: 'EUR' });
+    const reply = await reserve([
+      { productId: dollars, quantity: 1 },
+      { productId: euros, quantity: 1 },
+    ]);
+    expect(reply).toEqual({ ok: false, error: expect.objectContaining({ code: 'MIXED_CURRENCIES' }) });
+    expect(await stock(dollars)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+    expect(await stock(euros)).toEqual({ onHand: 5, reserved: 0, available: 5 });
+  });
+
+  it('answers a repeated key with the snapshot it stored, not the current price or name', async () => {
+    const productId = await stockedProduct(5, { name: 'Lamp', amount: 4999, currency: 'USD' });
+    const key = `order-${randomUUID()}`;
+    const first = await reserve([{ productId, quantity: 2 }], { key });
+    if (!first.ok) throw new Error(`reserve failed: ${JSON.stringify(first)}`);
+    expect(first.reservation.lines).toEqual([{ productId, quantity: 2, productName: 'Lamp', unitPriceAmount: '4999', currency: 'USD' }]);
+
+    const updated = await graphqlRequest(UPDATE_PRODUCT, { token: staff.accessToken, variables: { id: productId, input: { name: 'Lamp XL', price: { amount: 5999, currency: 'USD' } } } });
+    expect(updated.errors).toBeUndefined();
+    expect(await reserve([{ productId, quantity: 2 }], { key })).toEqual(first);
+    expect(await stock(productId)).toEqual({ onHand: 5, reserved: 2, available: 3 });
+
+    // A new reservation takes the new price.
+    const second = await reserve([{ productId, quantity: 1 }]);
+    expect(second.ok && second.reservation.lines[0]).toMatchObject({ productName: 'Lamp XL', unitPriceAmount: '5999' });
   });
 });
