@@ -1,4 +1,5 @@
-import { createPrismaClient, runMain, startEventOutbox, startSubgraph } from '#kernel';
+import { createPrismaClient, runMain, startEventOutbox, startRpcServer, startSubgraph } from '#kernel';
+import { serveAddresses } from './address/address.rpc';
 import { avatarRoutes } from './avatar/avatar.routes';
 import { createLoaders } from './context';
 import { PrismaClient } from './generated/prisma/client';
@@ -19,10 +20,12 @@ runMain(async () => {
       const registered = await consumeUserRegistered(deps, services.users);
       const verified = await consumeUserEmailVerified(deps, services.users);
       const rolesChanged = await consumeUserRolesChanged(deps, services.users);
+      const rpc = startRpcServer({ nats: deps.nats, log: deps.log, queue: 'users' });
+      serveAddresses(rpc, deps.config.EVENTS_PREFIX, services.addresses);
       return {
         schema: await buildSchema(services),
         createLoaders: () => createLoaders(services),
-        workers: [events.worker, registered, verified, rolesChanged],
+        workers: [rpc.worker, events.worker, registered, verified, rolesChanged],
         routes: avatarRoutes({
           avatars: services.avatars,
           storage: services.storage,

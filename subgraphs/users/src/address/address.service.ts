@@ -3,6 +3,7 @@ import type { UsersContext } from '../context';
 import type { Address as AddressRow, PrismaClient } from '../generated/prisma/client';
 import { lockProfile, type UsersTransaction } from '../user/profile-lock';
 import { validateAddress, type AddressDraft } from './address-validation';
+import type { AddressSnapshot } from './address.messages';
 import { Address, AddressKind, type AddressInput, type UpdateAddressInput } from './address.type';
 
 /** Most addresses one user may keep. */
@@ -26,6 +27,18 @@ export class AddressService {
     const byUser = new Map<string, Address[]>();
     for (const row of rows) byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), toAddress(row)]);
     return byUser;
+  }
+
+  /**
+   * The address `id` as it is now, when it belongs to `userId`; otherwise (unknown, or
+   * someone else's) undefined, the same either way so ids cannot be probed. Backs the
+   * orders domain's shipping-address request, which has no GraphQL context.
+   */
+  async snapshotOf(userId: string, id: string): Promise<AddressSnapshot | undefined> {
+    const row = await this.db.address.findFirst({ where: { id, userId } });
+    if (!row) return undefined;
+    const { recipientName, line1, line2, city, region, postalCode, countryCode, phone } = row;
+    return { id: row.id, recipientName, line1, line2, city, region, postalCode, countryCode, phone };
   }
 
   /** `User.addresses`: FORBIDDEN to anyone but the user themselves and staff. */
