@@ -70,7 +70,7 @@ describe('schema drift check', () => {
     await admin.query(`ALTER TABLE \`${database}\`.order_lines DROP COLUMN product_name`);
     await admin.query(`ALTER TABLE \`${database}\`.orders MODIFY currency CHAR(4) NOT NULL, ADD COLUMN note TEXT NULL`);
     await admin.query(`ALTER TABLE \`${database}\`.order_lines DROP FOREIGN KEY order_lines_order_id_fkey`);
-    await admin.query(`ALTER TABLE \`${database}\`.orders DROP INDEX orders_user_id_created_at_idx`);
+    await admin.query(`ALTER TABLE \`${database}\`.orders DROP INDEX orders_status_payment_due_at_idx`);
 
     const drift = await findSchemaDrift({ databaseUrl, datamodel: schemaOf('orders'), label: 'orders' });
     expect(drift).toEqual(
@@ -78,7 +78,7 @@ describe('schema drift check', () => {
         'orders.order_lines.product_name: missing column (field OrderLine.productName)',
         'orders.orders.currency: expected CHAR(3) NOT NULL, found CHAR(4) NOT NULL',
         'orders.orders.note: unexpected column TEXT NULL',
-        'orders.orders: missing INDEX `orders_user_id_created_at_idx`(user_id, created_at)',
+        'orders.orders: missing INDEX `orders_status_payment_due_at_idx`(status, payment_due_at)',
         expect.stringMatching(/^orders\.order_lines: missing FOREIGN KEY \(order_id\) REFERENCES orders\(id\) ON DELETE CASCADE/),
       ]),
     );

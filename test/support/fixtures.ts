@@ -19,18 +19,18 @@ export async function insertProduct(values: { name?: string; priceAmount?: numbe
   return id;
 }
 
+const FIXTURE_ADDRESS = { recipientName: 'Fixture', line1: 'Main St 1', line2: null, city: 'Springfield', region: null, postalCode: '12345', countryCode: 'US', phone: null };
+
 export async function insertOrder(values: { userId?: string; status?: string; lines: { productId: string; quantity: number; unitPriceAmount?: number }[] }) {
   const id = randomUUID();
   const db = await domainDatabase('orders');
   try {
     const total = values.lines.reduce((sum, line) => sum + line.quantity * (line.unitPriceAmount ?? 1000), 0);
-    await db.query('INSERT INTO orders (id, user_id, status, total_amount, currency, updated_at) VALUES (?, ?, ?, ?, ?, NOW(3))', [
-      id,
-      values.userId ?? randomUUID(),
-      values.status ?? 'PAID',
-      total,
-      'USD',
-    ]);
+    await db.query(
+      `INSERT INTO orders (id, user_id, idempotency_key, request_hash, status, total_amount, currency, reservation_id, shipping_address, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))`,
+      [id, values.userId ?? randomUUID(), id, '0'.repeat(64), values.status ?? 'PAID', total, 'USD', randomUUID(), JSON.stringify(FIXTURE_ADDRESS)],
+    );
     for (const [position, line] of values.lines.entries()) {
       await db.query(
         'INSERT INTO order_lines (id, order_id, position, product_id, product_name, unit_price_amount, quantity) VALUES (?, ?, ?, ?, ?, ?, ?)',

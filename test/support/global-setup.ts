@@ -1,14 +1,10 @@
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
-import { DOMAINS, poolConfigFromUrl } from '#kernel';
-import { createConnection } from 'mariadb';
-import { Redis } from 'ioredis';
-import { connect } from 'nats';
 import { SERVICES, startStack, type ServiceName } from '../../scripts/start';
 import { repoRoot } from '../../scripts/repo-root';
-import { isolatedEnv } from './test-env';
+import { dropRunData, isolatedEnv } from './test-env';
 
 /**
  * Starts the whole supergraph once per test run, exactly as `npm start` does, against
@@ -51,31 +47,4 @@ export default async function setup(project: TestProject) {
     log.end();
     await dropRunData(env);
   };
-}
-
-async function dropRunData(env: Record<string, string>) {
-  for (const folder of [env.MAIL_DIR, env.AVATAR_DIR]) if (folder) rmSync(folder, { recursive: true, force: true });
-  const connection = await createConnection(poolConfigFromUrl(env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306'));
-  try {
-    for (const domain of DOMAINS) await connection.query(`DROP DATABASE IF EXISTS \`${env.DATABASE_PREFIX}_${domain}\``);
-  } finally {
-    await connection.end();
-  }
-  // The run's JetStream streams (and with them their consumers).
-  const nats = await connect({ servers: env.NATS_URL ?? 'nats://127.0.0.1:4222' });
-  try {
-    const jsm = await nats.jetstreamManager();
-    for await (const stream of jsm.streams.list()) {
-      if (stream.config.name.startsWith(`${env.EVENTS_PREFIX}_`.toUpperCase())) await jsm.streams.delete(stream.config.name);
-    }
-  } finally {
-    await nats.drain();
-  }
-  const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  try {
-    const keys = await redis.keys(`${env.REDIS_KEY_PREFIX}*`);
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -1,8 +1,12 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DOMAINS } from '#kernel';
+import { Redis } from 'ioredis';
+import { createConnection } from 'mariadb';
+import { connect } from 'nats';
+import { DOMAINS, poolConfigFromUrl } from '#kernel';
 
 /** Values every e2e spec gets from the global setup through `inject()`. */
 export interface TestEnvironment {
@@ -68,8 +72,39 @@ export async function isolatedEnv(): Promise<{ runId: string; env: Record<string
     TRUST_PROXY: 'true',
     // Users: uploaded avatars go to a per-run directory, not the working tree.
     AVATAR_DIR: join(tmpdir(), `shop-avatars-${runId}`),
+    // Orders: a fixed payment window specs can check; the unpaid-timeout spec moves an order's deadline instead of waiting.
+    ORDER_PAYMENT_WINDOW_SECONDS: '600',
+    ORDER_EXPIRY_SWEEP_MS: '200',
   };
   for (const service of [...DOMAINS, 'gateway']) env[`${service.toUpperCase()}_PORT`] = String(await freePort());
   for (const domain of DOMAINS) env[`${domain.toUpperCase()}_URL`] = `http://127.0.0.1:${env[`${domain.toUpperCase()}_PORT`]}/graphql`;
   return { runId, env };
+}
+
+/** Drops everything a run made: its databases, JetStream streams (with their consumers), Redis keys, mail and avatar folders. */
+export async function dropRunData(env: Record<string, string>) {
+  for (const folder of [env.MAIL_DIR, env.AVATAR_DIR]) if (folder) rmSync(folder, { recursive: true, force: true });
+  const connection = await createConnection(poolConfigFromUrl(env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306'));
+  try {
+    for (const domain of DOMAINS) await connection.query(`DROP DATABASE IF EXISTS \`${env.DATABASE_PREFIX}_${domain}\``);
+  } finally {
+    await connection.end();
+  }
+  // The run's JetStream streams (and with them their consumers).
+  const nats = await connect({ servers: env.NATS_URL ?? 'nats://127.0.0.1:4222' });
+  try {
+    const jsm = await nats.jetstreamManager();
+    for await (const stream of jsm.streams.list()) {
+      if (stream.config.name.startsWith(`${env.EVENTS_PREFIX}_`.toUpperCase())) await jsm.streams.delete(stream.config.name);
+    }
+  } finally {
+    await nats.drain();
+  }
+  const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    const keys = await redis.keys(`${env.REDIS_KEY_PREFIX}*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -1,15 +1,31 @@
-import { createPrismaClient, runMain, startSubgraph } from '#kernel';
+import { createPrismaClient, runMain, startEventOutbox, startSubgraph } from '#kernel';
 import { createLoaders } from './context';
 import { PrismaClient } from './generated/prisma/client';
+import { consumePaymentEvents } from './order/payment-events.consumer';
+import { startUnpaidOrderExpiry } from './order/unpaid-order-expiry';
+import { loadOrdersConfig } from './orders-config';
 import { buildSchema, createServices } from './schema';
 
-runMain(() =>
-  startSubgraph({
+runMain(async () => {
+  const config = loadOrdersConfig();
+  return startSubgraph({
     domain: 'orders',
     createDatabase: (url) => createPrismaClient(PrismaClient, url),
-    setup: async ({ db }) => {
-      const services = createServices(db);
-      return { schema: await buildSchema(services), createLoaders: () => createLoaders(services) };
+    setup: async (deps) => {
+      const events = startEventOutbox(deps, 'orders');
+      const services = createServices(deps, config, events);
+      const feed = services.statusFeed.start();
+      const payments = await consumePaymentEvents(deps, services.lifecycle);
+      return {
+        schema: await buildSchema(services),
+        createLoaders: () => createLoaders(services),
+        workers: [
+          feed,
+          payments,
+          startUnpaidOrderExpiry({ lifecycle: services.lifecycle, log: deps.log, intervalMs: config.ORDER_EXPIRY_SWEEP_MS }),
+          events.worker,
+        ],
+      };
     },
-  }),
-);
+  });
+});
