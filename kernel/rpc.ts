@@ -1,4 +1,4 @@
-import type { Msg, NatsConnection, Subscription } from 'nats';
+import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from 'nats';
 import type { z } from 'zod';
 import { concurrencyLimit } from './concurrency-limit';
 import { CodedError, ErrorCode } from './errors';
@@ -19,6 +19,9 @@ export interface RpcFailure<TCode extends string = string> {
   ok: false;
   error: { code: TCode | 'BAD_REQUEST' | 'INTERNAL'; message: string; [detail: string]: unknown };
 }
+
+/** Header carrying the time (Unix ms) after which the caller no longer waits for the answer. */
+const DEADLINE_HEADER = 'Shop-Rpc-Deadline';
 
 /** Subject of one action: `<prefix>.rpc.<domain>.<action>`. */
 export const rpcSubject = (prefix: string, domain: string, action: string) => `${prefix}.rpc.${domain}.${action}`;
@@ -56,7 +59,9 @@ export function startRpcServer({ nats, log, queue, concurrency = 6 }: RpcServerO
           queue,
           callback: (error, message) => {
             if (error) return log.error({ err: error, subject }, 'rpc subscription failed');
-            const work = limited(() => answer(message, schema, handle, log)).finally(() => inFlight.delete(work));
+            const work = limited(() => (expired(message) ? skip(message, log) : answer(message, schema, handle, log))).finally(() =>
+              inFlight.delete(work),
+            );
             inFlight.add(work);
           },
         }),
@@ -70,6 +75,17 @@ export function startRpcServer({ nats, log, queue, concurrency = 6 }: RpcServerO
       },
     },
   };
+}
+
+/** Whether the caller has stopped waiting (its deadline passed while the request queued). */
+function expired(message: Msg): boolean {
+  const deadline = Number(message.headers?.get(DEADLINE_HEADER));
+  return Number.isFinite(deadline) && deadline > 0 && Date.now() > deadline;
+}
+
+// Work done for a caller that gave up (a stock hold, say) would only add to the overload.
+async function skip(message: Msg, log: Logger): Promise<void> {
+  log.warn({ subject: message.subject }, 'rpc request dropped: its caller stopped waiting before it was handled');
 }
 
 async function answer<S extends z.ZodType>(message: Msg, schema: S, handle: (request: z.output<S>) => Promise<unknown>, log: Logger) {
@@ -93,12 +109,15 @@ const failure = (code: 'BAD_REQUEST' | 'INTERNAL', message: string): RpcFailure 
 /**
  * Sends one request and returns the parsed reply. When no process of the other domain
  * answers in `timeoutMs` (down, or overloaded) it throws SERVICE_UNAVAILABLE naming
- * `service`, which the caller's client sees as a retryable error.
+ * `service`, which the caller's client sees as a retryable error. The request carries
+ * its deadline, so a server that only reaches it later drops it instead of acting.
  */
 export async function callRpc<R>(nats: NatsConnection, subject: string, request: unknown, { service, timeoutMs = 10_000 }: { service: string; timeoutMs?: number }): Promise<R> {
   let message: Msg;
   try {
-    message = await nats.request(subject, new TextEncoder().encode(JSON.stringify(request)), { timeout: timeoutMs });
+    const headers = natsHeaders();
+    headers.set(DEADLINE_HEADER, String(Date.now() + timeoutMs));
+    message = await nats.request(subject, new TextEncoder().encode(JSON.stringify(request)), { timeout: timeoutMs, headers });
   } catch {
     throw new CodedError(ErrorCode.SERVICE_UNAVAILABLE, `The ${service} service did not answer; try again.`, { service });
   }

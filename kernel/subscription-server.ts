@@ -124,8 +124,14 @@ export function attachSubscriptionServer<TContext extends { log: Logger }>(optio
         }
         const invalid = validate(schema, document);
         if (invalid.length) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-        if (!getOperationAST(document, payload.operationName)) {
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) {
           return [new GraphQLError('Unable to identify the operation to run.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+        }
+        // Queries and mutations go over HTTP, where each request's signature covers its exact
+        // body; a socket's one signature must not authorize arbitrary writes for its lifetime.
+        if (operation.operation !== 'subscription') {
+          return [new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP.', { extensions: { code: 'BAD_REQUEST' } })];
         }
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
       },

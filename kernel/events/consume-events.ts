@@ -7,6 +7,7 @@ import {
   type JsMsg,
   type NatsConnection,
 } from 'nats';
+import { ZodError } from 'zod';
 import type { Logger } from '../logger';
 import type { EventDatabase, EventTransaction } from './event-database';
 import { parseEventEnvelope, type EventEnvelope } from './event-envelope';
@@ -43,7 +44,8 @@ export interface ConsumeEventsOptions<TTx> {
    * Handles one event. With `db`, it runs inside a transaction together with the
    * {@link processOnce} marker and must make its changes through `delivery.tx`; a
    * redelivered event then skips it. Without `db`, the handler must be idempotent itself.
-   * Throwing makes the event come back after a delay, up to `maxDeliver` deliveries.
+   * Throwing makes the event come back after a delay, up to `maxDeliver` deliveries;
+   * a zod `ZodError` (a payload the handler's schema refuses) dead-letters it at once.
    */
   handle: (event: EventEnvelope, delivery: EventDelivery<TTx>) => Promise<void>;
   /** The consuming domain's Prisma client, whose database has `processed_events`. */
@@ -141,7 +143,11 @@ export async function consumeEvents<TTx extends EventTransaction | undefined = u
       await message.ackAck().catch((error: unknown) => log.warn({ ...context, error }, 'ack not confirmed; the event may come again'));
     } catch (error) {
       clearInterval(keepAlive);
-      if (attempt >= maxDeliver) {
+      if (error instanceof ZodError) {
+        // A payload the handler's schema refuses is refused again on every redelivery.
+        log.error({ ...context, error: error.issues }, 'dead-lettered event: its payload is not what the handler expects');
+        message.term();
+      } else if (attempt >= maxDeliver) {
         log.error({ ...context, error }, `dead-lettered event: failed ${attempt} times`);
         message.term();
       } else {

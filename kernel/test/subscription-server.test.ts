@@ -231,6 +231,11 @@ describe('a signed connection', () => {
     await expect(unparsable.next()).rejects.toThrow('GRAPHQL_PARSE_FAILED');
   });
 
+  it('refuses queries and mutations: over the socket only subscriptions run', async () => {
+    const query = subscribe('{ ping }');
+    await expect(query.next()).rejects.toThrow(/Only subscriptions.*BAD_REQUEST/);
+  });
+
   it('receives nothing from a stream with no events', async () => {
     const subscription = subscribe('subscription { forever }');
     await subscription.connected();

@@ -5,6 +5,7 @@
  * Each test has its own scratch database `shop_events_<random>` and events prefix.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   consumeEvents,
   eventStream,
@@ -138,6 +139,26 @@ describe('consumeEvents', () => {
     expect(bed.lines.filter((line) => line.level === 'error').map((line) => line.message)).toEqual([
       'dead-lettered event: not an event envelope',
     ]);
+  });
+
+  it('dead-letters at once an event whose payload the handler\'s schema refuses', async () => {
+    const attempts: unknown[] = [];
+    const OrderPlaced = z.object({ orderId: z.string() });
+    await start({
+      durable: 'validating',
+      retryDelayMs: () => 50,
+      handle: async (event) => void attempts.push(OrderPlaced.parse(event.data)),
+    });
+    const malformed = await publish({ order: 'no id' });
+    await publish({ orderId: 'o-4' });
+    await waitFor('the valid event handled', () => attempts.length === 1);
+    await sleep(300);
+
+    expect(attempts).toEqual([{ orderId: 'o-4' }]);
+    expect(bed.lines.filter((line) => line.level === 'error')).toEqual([
+      expect.objectContaining({ eventId: malformed.id, attempt: 1, message: 'dead-lettered event: its payload is not what the handler expects' }),
+    ]);
+    expect((await consumerInfo('validating')).num_ack_pending).toBe(0);
   });
 
   it('finishes the event in hand on stop, and a new instance resumes after it', async () => {
