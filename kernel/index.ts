@@ -17,6 +17,7 @@ export * from './lifecycle';
 export * from './logger';
 export * from './money';
 export * from './page-info';
+export * from './periodic-worker';
 export * from './rate-limit';
 export * from './role-enum';
 export * from './rpc';

@@ -1,8 +1,7 @@
-import { createPrismaClient, runMain, startEventOutbox, startSubgraph } from '#kernel';
+import { createPrismaClient, runMain, startEventOutbox, startPeriodicWorker, startSubgraph } from '#kernel';
 import { createLoaders } from './context';
 import { PrismaClient } from './generated/prisma/client';
 import { consumePaymentEvents } from './order/payment-events.consumer';
-import { startUnpaidOrderExpiry } from './order/unpaid-order-expiry';
 import { loadOrdersConfig } from './orders-config';
 import { buildSchema, createServices } from './schema';
 
@@ -22,7 +21,7 @@ runMain(async () => {
         workers: [
           feed,
           payments,
-          startUnpaidOrderExpiry({ lifecycle: services.lifecycle, log: deps.log, intervalMs: config.ORDER_EXPIRY_SWEEP_MS }),
+          startPeriodicWorker({ name: 'unpaid order expiry', intervalMs: config.ORDER_EXPIRY_SWEEP_MS, log: deps.log, pass: () => services.lifecycle.cancelUnpaid() }),
           events.worker,
         ],
       };

@@ -1,8 +1,7 @@
-import { createPrismaClient, runMain, startEventOutbox, startRpcServer, startSubgraph } from '#kernel';
+import { createPrismaClient, runMain, startEventOutbox, startPeriodicWorker, startRpcServer, startSubgraph } from '#kernel';
 import { createLoaders } from './context';
 import { PrismaClient } from './generated/prisma/client';
 import { consumeOrderEvents } from './reservation/order-events.consumer';
-import { startReservationExpiry } from './reservation/reservation-expiry';
 import { serveReservations } from './reservation/reservation.rpc';
 import { ReservationService } from './reservation/reservation.service';
 import { buildSchema, createServices } from './schema';
@@ -23,7 +22,8 @@ runMain(() =>
         createLoaders: () => createLoaders(services),
         workers: [
           rpc.worker,
-          startReservationExpiry({ reservations, log: deps.log }),
+          // Several processes may sweep at once: only the sweep that flips a hold from ACTIVE moves its stock.
+          startPeriodicWorker({ name: 'reservation expiry', intervalMs: 1000, log: deps.log, pass: () => reservations.expireDue() }),
           events.worker,
           orderEvents,
         ],
