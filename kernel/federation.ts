@@ -82,3 +82,8 @@ export function byKeyLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>,
     { maxBatchSize: 500 },
   );
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `value` has the shape of an entity id (every domain's ids are UUIDs), before it reaches a query. */
+export const isEntityId = (value: string): boolean => UUID.test(value);

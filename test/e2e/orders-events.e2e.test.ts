@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { newEventId } from '#kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCustomer, type SignedIn } from '../support/accounts';
 import { eventually } from '../support/admin';
@@ -30,7 +31,18 @@ afterAll(() => closeOrderHelpers());
 
 const statusOf = async (id: string) => (await readOrder(customer, id)).data?.order.status as string;
 const historyOf = async (id: string) => (await readOrder(customer, id)).data?.order.history as Record<string, any>[];
-const succeeded = (order: Record<string, any>, paymentId = randomUUID()) => ({ paymentId, orderId: order.id, amount: String(order.total.amount), currency: order.total.currency });
+const succeeded = (order: Record<string, any>, paymentId: string = randomUUID()) => ({ paymentId, orderId: order.id, amount: String(order.total.amount), currency: order.total.currency });
+
+/** Waits until the orders domain has handled the payment event `eventId` (its processed_events row). */
+async function eventHandled(eventId: string): Promise<void> {
+  const db = await domainDatabase('orders');
+  try {
+    const handled = await eventually(async () => (await db.query('SELECT 1 FROM processed_events WHERE event_id = ?', [eventId])).length === 1);
+    expect(handled, `payment event ${eventId} handled`).toBe(true);
+  } finally {
+    await db.end();
+  }
+}
 
 async function orderOf(quantity: number, stock = 10) {
   const productId = await stockedProduct(staff, { stock, price: 700 });
@@ -41,6 +53,8 @@ async function orderOf(quantity: number, stock = 10) {
 describe('payment events move orders', () => {
   it('pays an order when its payment succeeds, and products takes the stock out', async () => {
     const { order, productId } = await orderOf(3);
+    const soldCount = async () => (await graphqlRequest(`query ($id: ID!) { product(id: $id) { soldCount } }`, { variables: { id: productId } })).data?.product.soldCount;
+    expect(await soldCount()).toBe(0); // placed is not sold
     const payment = succeeded(order);
     await publishPaymentEvent('payment.succeeded', payment);
     expect(await eventually(async () => (await statusOf(order.id)) === 'PAID')).toBeTruthy();
@@ -49,6 +63,7 @@ describe('payment events move orders', () => {
     expect(read.history.at(-1)).toMatchObject({ from: 'PENDING_PAYMENT', to: 'PAID', actor: 'SYSTEM', changedBy: null, reason: `payment ${payment.paymentId} succeeded` });
     expect(await eventually(async () => (await stockOf(staff, productId)).onHand === 7)).toBeTruthy();
     expect(await stockOf(staff, productId)).toEqual({ onHand: 7, reserved: 0, available: 7 });
+    expect(await soldCount()).toBe(3);
   });
 
   it('changes nothing twice when payment events are redelivered', async () => {
@@ -75,17 +90,40 @@ describe('payment events move orders', () => {
     expect(await stockOf(staff, productId)).toEqual({ onHand: 10, reserved: 0, available: 10 });
   });
 
-  it('leaves the order unpaid when the paid amount differs from its total', async () => {
+  it('rejects, for a refund, a payment of another amount, one after the payment window, and a second payment', async () => {
     const { order } = await orderOf(1);
-    const wrong = await publishPaymentEvent('payment.succeeded', { ...succeeded(order), amount: '1' });
-    const right = await publishPaymentEvent('payment.failed', { paymentId: 'later', orderId: randomUUID() }); // unknown order: ignored
-    const db = await domainDatabase('orders');
-    try {
-      expect(await eventually(async () => (await db.query('SELECT 1 FROM processed_events WHERE event_id IN (?, ?)', [wrong.id, right.id])).length === 2)).toBeTruthy();
-    } finally {
-      await db.end();
-    }
+    const wrongAmount = await publishPaymentEvent('payment.succeeded', { ...succeeded(order), amount: '1' });
+    const late = await publishPaymentEvent('payment.succeeded', succeeded(order), {
+      envelope: { id: newEventId(), type: 'payment.succeeded', occurredAt: new Date(Date.parse(order.paymentDueAt) + 1_000).toISOString(), data: succeeded(order, 'pay-late') },
+    });
+    await eventHandled(late.id);
     expect(await statusOf(order.id)).toBe('PENDING_PAYMENT');
+
+    const first = succeeded(order, 'pay-first');
+    await publishPaymentEvent('payment.succeeded', first);
+    expect(await eventually(async () => (await statusOf(order.id)) === 'PAID')).toBe(true);
+    // The same payment reported again (a new event, not a redelivery) changes nothing; another payment is rejected.
+    await publishPaymentEvent('payment.succeeded', first);
+    const second = await publishPaymentEvent('payment.succeeded', succeeded(order, 'pay-second'));
+    await eventHandled(second.id);
+
+    // Recorded in the consumer's transaction; the relay publishes at its next pass.
+    const rejectionsOf = async () => (await orderEventsOf(order.id)).filter((event) => event.type === 'order.payment_rejected');
+    expect(await eventually(async () => (await rejectionsOf()).length === 3)).toBe(true);
+    const rejected = await rejectionsOf();
+    expect(rejected.map((event) => [event.data.paymentId, event.data.reason, event.data.orderStatus])).toEqual([
+      [(wrongAmount.data as { paymentId: string }).paymentId, 'AMOUNT_MISMATCH', 'PENDING_PAYMENT'],
+      ['pay-late', 'PAYMENT_LATE', 'PENDING_PAYMENT'],
+      ['pay-second', 'ORDER_NOT_PAYABLE', 'PAID'],
+    ]);
+    expect(rejected[0]!.data).toMatchObject({ orderId: order.id, userId: customer.userId, amount: '1', currency: 'USD' });
+    expect((await historyOf(order.id)).map((change) => change.to)).toEqual(['PENDING_PAYMENT', 'PAID']);
+  });
+
+  it('ignores events for unknown orders', async () => {
+    const unknown = await publishPaymentEvent('payment.failed', { paymentId: 'stray', orderId: randomUUID() });
+    await eventHandled(unknown.id);
+    expect(await paymentEventsHandled()).toBe(true);
   });
 
   it('moves a paid order to delivery, and puts the stock back when a paid order is cancelled', async () => {
@@ -120,10 +158,13 @@ describe('payment events move orders', () => {
     expect(await eventually(async () => (await statusOf(order.id)) === 'CANCELLED')).toBeTruthy();
     expect((await historyOf(order.id)).at(-1)).toMatchObject({ from: 'PENDING_PAYMENT', to: 'CANCELLED', actor: 'SYSTEM', reason: 'payment not received in time' });
     expect(await eventually(async () => (await stockOf(staff, productId)).reserved === 0)).toBeTruthy();
-    // A payment that lands after the timeout does not revive the order.
-    await publishPaymentEvent('payment.succeeded', succeeded(order));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // A payment that lands after the timeout does not revive the order: it is rejected for a refund.
+    const tooLate = await publishPaymentEvent('payment.succeeded', succeeded(order, 'pay-too-late'));
+    await eventHandled(tooLate.id);
     expect(await statusOf(order.id)).toBe('CANCELLED');
+    const rejectionsOf = async () => (await orderEventsOf(order.id)).filter((event) => event.type === 'order.payment_rejected');
+    expect(await eventually(async () => (await rejectionsOf()).length > 0)).toBe(true);
+    expect((await rejectionsOf()).map((event) => event.data.reason)).toEqual(['ORDER_NOT_PAYABLE']);
   });
 });
 

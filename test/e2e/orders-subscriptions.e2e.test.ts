@@ -66,6 +66,16 @@ describe('orderStatusChanged', () => {
     const processing = (await watching.next(5_000)).data!.orderStatusChanged;
     expect(processing.change).toMatchObject({ from: 'PAID', to: 'PROCESSING', actor: 'STAFF', changedBy: { id: staff.userId }, reason: 'packing' });
     expect(processing.order.status).toBe('PROCESSING');
+    expect(processing.order.history.map((change: any) => change.to)).toEqual(['PENDING_PAYMENT', 'PAID', 'PROCESSING']);
+  });
+
+  it('completes at once when the watched order is already final', async () => {
+    const order = await newOrder();
+    await graphqlRequest(CANCEL_ORDER, { token: customer.accessToken, variables: { id: order.id } });
+    const subscription = subscribeToSubgraph({ url: ordersUrl(), query: WATCH, variables: { orderId: order.id }, identity: identityOf(customer), secret: testEnvironment().env.GATEWAY_SECRET! });
+    open.push(subscription);
+    expect(await eventually(async () => subscription.completed, 5_000)).toBe(true);
+    expect(subscription.errors).toEqual([]);
   });
 
   it('sends nothing about other orders to a customer watching theirs', async () => {

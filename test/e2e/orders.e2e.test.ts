@@ -89,6 +89,16 @@ describe('placeOrder', () => {
     expect(await stockOf(staff, product)).toMatchObject({ reserved: 2 });
   });
 
+  it('treats the same cart in another line order as the same request', async () => {
+    const [a, b] = await Promise.all([stockedProduct(staff, { stock: 5 }), stockedProduct(staff, { stock: 5 })]);
+    const idempotencyKey = randomUUID();
+    const first = await placedOrder(customer, { lines: [{ productId: a, quantity: 1 }, { productId: b, quantity: 2 }], shippingAddressId: addressId, idempotencyKey });
+    const again = await placedOrder(customer, { lines: [{ productId: b, quantity: 2 }, { productId: a, quantity: 1 }], shippingAddressId: addressId, idempotencyKey });
+    expect(again.id).toBe(first.id);
+    const otherAddress = await placeOrder(customer, { lines: [{ productId: a, quantity: 1 }, { productId: b, quantity: 2 }], shippingAddressId: await addressOf(customer, { ...BERLIN, line1: 'Elsewhere 2' }), idempotencyKey });
+    expect(errorCodes(otherAddress)).toEqual(['CONFLICT']);
+  });
+
   it('scopes idempotency keys to the customer', async () => {
     const other = await registerCustomer('other-shopper');
     const product = await stockedProduct(staff, { stock: 5 });

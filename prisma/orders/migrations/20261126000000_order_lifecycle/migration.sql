@@ -1,15 +1,25 @@
--- Orders are placed by customers now: earlier rows (none outside development) cannot be completed.
-DELETE FROM `orders`;
-
 -- DropIndex
 DROP INDEX `orders_user_id_created_at_idx` ON `orders`;
 
 -- AlterTable
-ALTER TABLE `orders` ADD COLUMN `idempotency_key` VARCHAR(100) NOT NULL,
-    ADD COLUMN `request_hash` CHAR(64) NOT NULL,
-    ADD COLUMN `reservation_id` CHAR(36) NOT NULL,
-    ADD COLUMN `shipping_address` JSON NOT NULL,
-    ADD COLUMN `payment_due_at` DATETIME(3) NULL;
+ALTER TABLE `orders` ADD COLUMN `idempotency_key` VARCHAR(100) NULL,
+    ADD COLUMN `request_hash` CHAR(64) NULL,
+    ADD COLUMN `reservation_id` CHAR(36) NULL,
+    ADD COLUMN `shipping_address` JSON NULL,
+    ADD COLUMN `payment_due_at` DATETIME(3) NULL,
+    ADD COLUMN `payment_id` VARCHAR(64) NULL;
+
+-- Backfill (hand-written): orders from before placement existed keep their rows; they get
+-- their own id as key, no stock hold, and an address marked unknown.
+UPDATE `orders` SET `idempotency_key` = `id`, `request_hash` = SHA2(`id`, 256), `reservation_id` = '00000000-0000-0000-0000-000000000000',
+    `shipping_address` = JSON_OBJECT('recipientName', 'unknown', 'line1', 'unknown', 'line2', NULL, 'city', 'unknown', 'region', NULL,
+        'postalCode', 'unknown', 'countryCode', 'ZZ', 'phone', NULL);
+
+-- AlterTable
+ALTER TABLE `orders` MODIFY `idempotency_key` VARCHAR(100) NOT NULL,
+    MODIFY `request_hash` CHAR(64) NOT NULL,
+    MODIFY `reservation_id` CHAR(36) NOT NULL,
+    MODIFY `shipping_address` JSON NOT NULL;
 
 -- CreateIndex
 CREATE UNIQUE INDEX `orders_user_id_idempotency_key_key` ON `orders`(`user_id`, `idempotency_key`);

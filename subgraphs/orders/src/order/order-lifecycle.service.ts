@@ -2,9 +2,9 @@ import { badUserInput, canAccessOwnedBy, conflict, notFound, type EventOutbox, t
 import type { OrdersContext } from '../context';
 import { OrderActorKind, OrderStatus } from '../generated/prisma/enums';
 import type { PrismaClient } from '../generated/prisma/client';
-import { OrderEventType, type OrderActor, type OrderCancelled, type OrderStatusChanged } from './order.events';
+import { OrderEventType, type OrderActor, type OrderCancelled, type OrderPaymentRejected, type OrderStatusChanged } from './order.events';
 import { WITH_LINES, toOrder, type OrderWithLines, type OrdersTransaction } from './order-rows';
-import { assertTransition, canTransition, CANCELLABLE } from './order-status';
+import { assertTransition, canTransition } from './order-status';
 import { ORDER_LIMITS } from './order.input';
 import type { Order } from './order.type';
 
@@ -30,9 +30,6 @@ export class OrderLifecycleService {
     const order = await this.db.order.findUnique({ where: { id }, select: { userId: true, status: true } });
     if (!order || !canAccessOwnedBy(context, order.userId)) throw notFound('Order', id);
     const kind = order.userId === identity.userId ? OrderActorKind.CUSTOMER : OrderActorKind.STAFF;
-    if (kind === OrderActorKind.CUSTOMER && !CANCELLABLE.includes(order.status)) {
-      throw conflict(`An order that is ${order.status} can no longer be cancelled.`);
-    }
     return this.changeStatus(id, OrderStatus.CANCELLED, { kind, userId: identity.userId }, checkedReason(reason) ?? 'cancelled by the customer');
   }
 
@@ -53,7 +50,14 @@ export class OrderLifecycleService {
    * NOT_FOUND for an unknown order, CONFLICT when the state machine refuses it or another
    * change won the race.
    */
-  async transition(tx: OrdersTransaction, id: string, to: OrderStatus, actor: OrderActor, reason: string | null): Promise<OrderWithLines> {
+  async transition(
+    tx: OrdersTransaction,
+    id: string,
+    to: OrderStatus,
+    actor: OrderActor,
+    reason: string | null,
+    paidBy?: { paymentId: string },
+  ): Promise<OrderWithLines> {
     const current = await tx.order.findUnique({ where: { id }, include: WITH_LINES });
     if (!current) throw notFound('Order', id);
     assertTransition(current.status, to, actor.kind);
@@ -61,7 +65,7 @@ export class OrderLifecycleService {
     // Conditional on the status read: of two racing transitions only one matches.
     const { count } = await tx.order.updateMany({
       where: { id, status: current.status },
-      data: { status: to, paymentDueAt: null, updatedAt: changedAt },
+      data: { status: to, paymentDueAt: null, updatedAt: changedAt, ...(paidBy && { paymentId: paidBy.paymentId }) },
     });
     if (count !== 1) throw conflict('The order changed at the same moment; read it again and retry.');
     await tx.orderStatusChange.create({
@@ -91,7 +95,7 @@ export class OrderLifecycleService {
       });
     }
     this.log.info({ orderId: id, from: current.status, to, actor: actor.kind }, 'order status changed');
-    return { ...current, status: to, paymentDueAt: null, updatedAt: changedAt };
+    return { ...current, status: to, paymentDueAt: null, updatedAt: changedAt, paymentId: paidBy?.paymentId ?? current.paymentId };
   }
 
   /**
@@ -105,6 +109,16 @@ export class OrderLifecycleService {
     if (!canTransition(current.status, to, OrderActorKind.SYSTEM)) return { applied: false, status: current.status };
     await this.transition(tx, id, to, { kind: OrderActorKind.SYSTEM, userId: null }, reason);
     return { applied: true, status: to };
+  }
+
+  /**
+   * Records, in the consumer's transaction, that a successful payment cannot pay its order
+   * (cancelled meanwhile, paid by another payment, late, or for another amount), so the
+   * payments domain refunds it: money is never silently kept for an order that will not ship.
+   */
+  async rejectPayment(tx: OrdersTransaction, rejection: Omit<OrderPaymentRejected, 'rejectedAt'>): Promise<void> {
+    await this.events.record<OrderPaymentRejected>(tx, OrderEventType.paymentRejected, { ...rejection, rejectedAt: new Date().toISOString() });
+    this.log.warn(rejection, 'payment rejected: it cannot pay its order and must be refunded');
   }
 
   /**
@@ -125,7 +139,10 @@ export class OrderLifecycleService {
         await this.changeStatus(id, OrderStatus.CANCELLED, { kind: OrderActorKind.SYSTEM, userId: null }, 'payment not received in time');
         cancelled++;
       } catch (error) {
-        if ((error as { extensions?: { code?: string } }).extensions?.code !== 'CONFLICT') throw error;
+        // CONFLICT: paid (or cancelled) meanwhile. Anything else must not hold up the other orders.
+        if ((error as { extensions?: { code?: string } }).extensions?.code !== 'CONFLICT') {
+          this.log.warn({ err: error, orderId: id }, 'could not cancel an unpaid order; trying again at the next sweep');
+        }
       }
     }
     if (cancelled) this.log.info({ cancelled }, 'unpaid orders cancelled');

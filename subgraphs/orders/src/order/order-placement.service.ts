@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { badUserInput, conflict, CodedError, ErrorCode, type EventOutbox, type Logger } from '#kernel';
+import { badUserInput, conflict, CodedError, ErrorCode, isEntityId, type EventOutbox, type Logger } from '#kernel';
 import type { OrdersContext } from '../context';
-import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
 import { OrderActorKind, OrderStatus } from '../generated/prisma/enums';
 import type { OrdersConfig } from '../orders-config';
 import { OrderEventType, type OrderPlaced } from './order.events';
@@ -44,7 +44,9 @@ export class OrderPlacementService {
     const cart = checkedCart(input);
     const idempotencyKey = checkedKey(input.idempotencyKey);
     const shippingAddressId = input.shippingAddressId.trim();
-    const requestHash = createHash('sha256').update(JSON.stringify({ cart: cart.map(({ productId, quantity }) => [productId, quantity]), shippingAddressId })).digest('hex');
+    // The same cart in another line order is the same request.
+    const normalized = cart.map(({ productId, quantity }) => [productId, quantity]).sort(([a], [b]) => String(a).localeCompare(String(b)));
+    const requestHash = createHash('sha256').update(JSON.stringify({ cart: normalized, shippingAddressId })).digest('hex');
 
     const placed = await this.findPlaced(userId, idempotencyKey, requestHash);
     if (placed) return placed;
@@ -57,37 +59,52 @@ export class OrderPlacementService {
     const reply = await this.stock.reserve({
       idempotencyKey: `order:${userId}:${idempotencyKey}`,
       lines: cart.map(({ productId, quantity }) => ({ productId, quantity })),
-      ttlSeconds: Math.min(this.config.ORDER_PAYMENT_WINDOW_SECONDS + RESERVATION_GRACE_SECONDS, 86_400),
+      ttlSeconds: this.config.ORDER_PAYMENT_WINDOW_SECONDS + RESERVATION_GRACE_SECONDS,
     });
     if (!reply.ok) throw refusal(reply, cart);
     const reservation = reply.reservation;
     if (reservation.status !== 'ACTIVE') {
+      // A concurrent request with this key may have placed the order (and it may be paid already).
+      const placedMeanwhile = await this.findPlaced(userId, idempotencyKey, requestHash);
+      if (placedMeanwhile) return placedMeanwhile;
       throw conflict('This idempotency key belongs to a checkout that could not be completed; start a new one with a new key.');
     }
 
+    let priced: PricedCart;
     try {
-      const order = await this.write({ userId, idempotencyKey, requestHash, cart, address, reservation });
+      priced = priceCart(cart, reservation);
+    } catch (error) {
+      // Pricing fails the same way every time: the hold is of no use to any request.
+      await this.release(reservation.id);
+      throw error;
+    }
+    try {
+      const order = await this.write({ userId, idempotencyKey, requestHash, priced, address, reservationId: reservation.id });
       this.events.published();
       context.log.info({ orderId: order.id, lines: order.lines.length, total: order.total.amount }, 'order placed');
       return order;
     } catch (error) {
-      // The same key won a race in another request: that order is the answer, and it holds the same reservation.
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        const winner = await this.findPlaced(userId, idempotencyKey, requestHash);
-        if (winner) return winner;
-      }
-      await this.stock.release(reservation.id).catch((releaseError: unknown) =>
-        this.log.warn({ err: releaseError, reservationId: reservation.id }, 'could not release the hold of an order that failed; it expires by itself'),
-      );
+      // The same key won a race in another request (P2002), or our commit went through and
+      // only its answer was lost: that order is the answer, holding this same reservation.
+      const placed = await this.findPlaced(userId, idempotencyKey, requestHash);
+      if (placed) return placed;
+      // Not released: a concurrent request with this key may be about to commit an order on
+      // it. It expires after the payment window, and a retry with the same key reuses it.
       throw error;
     }
+  }
+
+  private async release(reservationId: string): Promise<void> {
+    await this.stock.release(reservationId).catch((error: unknown) =>
+      this.log.warn({ err: error, reservationId }, 'could not release an unused stock hold; it expires by itself'),
+    );
   }
 
   /** The order already placed with this key, or null; CONFLICT when the key was used for a different cart or address. */
   private async findPlaced(userId: string, idempotencyKey: string, requestHash: string): Promise<Order | null> {
     const row = await this.db.order.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey } }, include: WITH_LINES });
     if (!row) return null;
-    if (row.requestHash !== requestHash) throw conflict('This idempotency key was already used for a different order; use a new key for a new checkout.');
+    if (row.requestHash !== requestHash) throw keyReused();
     return toOrder(row);
   }
 
@@ -95,19 +112,12 @@ export class OrderPlacementService {
     userId: string;
     idempotencyKey: string;
     requestHash: string;
-    cart: CartLine[];
+    priced: PricedCart;
     address: object;
-    reservation: StockReservation;
+    reservationId: string;
   }): Promise<Order> {
-    const { userId, idempotencyKey, requestHash, cart, address, reservation } = placement;
-    const priced = cart.map((line) => {
-      const reserved = reservation.lines.find((candidate) => candidate.productId === line.productId);
-      if (!reserved || reserved.quantity !== line.quantity) throw new Error(`reservation ${reservation.id} does not match the cart`);
-      return { ...line, productName: reserved.productName, unitPriceAmount: BigInt(reserved.unitPriceAmount), currency: reserved.currency };
-    });
-    const currency = priced[0]!.currency;
-    const totalAmount = priced.reduce((sum, line) => sum + line.unitPriceAmount * BigInt(line.quantity), 0n);
-    if (totalAmount > BigInt(Number.MAX_SAFE_INTEGER)) throw badUserInput('The order total is too large.', 'input.lines');
+    const { userId, idempotencyKey, requestHash, address, reservationId } = placement;
+    const { lines: priced, currency, totalAmount } = placement.priced;
     const placedAt = new Date();
     const paymentDueAt = new Date(placedAt.getTime() + this.config.ORDER_PAYMENT_WINDOW_SECONDS * 1000);
 
@@ -120,7 +130,7 @@ export class OrderPlacementService {
           status: OrderStatus.PENDING_PAYMENT,
           totalAmount,
           currency,
-          reservationId: reservation.id,
+          reservationId,
           shippingAddress: address,
           paymentDueAt,
           createdAt: placedAt,
@@ -148,7 +158,7 @@ export class OrderPlacementService {
           unitPriceAmount: line.unitPriceAmount.toString(),
           quantity: line.quantity,
         })),
-        reservationId: reservation.id,
+        reservationId,
         paymentDueAt: paymentDueAt.toISOString(),
         placedAt: placedAt.toISOString(),
       });
@@ -158,6 +168,24 @@ export class OrderPlacementService {
   }
 }
 
+interface PricedCart {
+  lines: (CartLine & { productName: string; unitPriceAmount: bigint })[];
+  currency: string;
+  totalAmount: bigint;
+}
+
+/** The cart priced from the hold's snapshot; the hold must be exactly the cart. */
+function priceCart(cart: CartLine[], reservation: StockReservation): PricedCart {
+  const lines = cart.map((line) => {
+    const reserved = reservation.lines.find((candidate) => candidate.productId === line.productId);
+    if (!reserved || reserved.quantity !== line.quantity) throw new Error(`reservation ${reservation.id} does not match the cart`);
+    return { ...line, productName: reserved.productName, unitPriceAmount: BigInt(reserved.unitPriceAmount) };
+  });
+  const totalAmount = lines.reduce((sum, line) => sum + line.unitPriceAmount * BigInt(line.quantity), 0n);
+  if (totalAmount > BigInt(Number.MAX_SAFE_INTEGER)) throw badUserInput('The order total is too large.', 'input.lines');
+  return { lines, currency: reservation.lines[0]!.currency, totalAmount };
+}
+
 /** The cart with repeated products added up (first occurrence keeps its place), or BAD_USER_INPUT naming the line. */
 function checkedCart(input: PlaceOrderInput): CartLine[] {
   if (input.lines.length === 0) throw badUserInput('The cart is empty: add at least one line.', 'input.lines');
@@ -165,7 +193,7 @@ function checkedCart(input: PlaceOrderInput): CartLine[] {
   const merged = new Map<string, CartLine>();
   input.lines.forEach((line, index) => {
     const productId = line.productId.trim();
-    if (!/^[0-9a-f-]{36}$/i.test(productId)) throw badUserInput(`Product ${JSON.stringify(line.productId)} does not exist.`, `input.lines.${index}.productId`);
+    if (!isEntityId(productId)) throw badUserInput(`Product ${JSON.stringify(line.productId)} does not exist.`, `input.lines.${index}.productId`);
     if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > ORDER_LIMITS.maxQuantity) {
       throw badUserInput(`quantity must be between 1 and ${ORDER_LIMITS.maxQuantity}.`, `input.lines.${index}.quantity`);
     }
@@ -189,6 +217,8 @@ function checkedKey(key: string): string {
   return trimmed;
 }
 
+const keyReused = () => conflict('This idempotency key was already used for a different order; use a new key for a new checkout.');
+
 /** The client's error for a refused reservation. */
 function refusal(reply: ReserveFailure, cart: CartLine[]): Error {
   const productIds = reply.error.productIds ?? [];
@@ -206,7 +236,7 @@ function refusal(reply: ReserveFailure, cart: CartLine[]): Error {
     case 'MIXED_CURRENCIES':
       return badUserInput('Products priced in different currencies cannot be ordered together.', 'input.lines');
     case 'CONFLICT':
-      return conflict('This idempotency key was already used for a different order; use a new key for a new checkout.');
+      return keyReused();
     default:
       return new Error(`products refused a reservation: ${reply.error.code} ${reply.error.message}`);
   }

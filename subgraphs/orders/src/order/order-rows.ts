@@ -40,7 +40,8 @@ function toOrderLine(line: OrderLineRow, currency: string): OrderLine {
   });
 }
 
-export function toStatusChange(row: OrderStatusChangeRow): OrderStatusChange {
+/** A history row (or an event's change, shaped like one) as the API shows it. */
+export function toStatusChange(row: Pick<OrderStatusChangeRow, 'fromStatus' | 'toStatus' | 'reason' | 'actorKind' | 'actorUserId' | 'createdAt'>): OrderStatusChange {
   return Object.assign(new OrderStatusChange(), {
     from: row.fromStatus,
     to: row.toStatus,

@@ -29,10 +29,10 @@ export function assertTransition(from: OrderStatus, to: OrderStatus, actor: Orde
     .filter(([, actors]) => actors.includes(actor))
     .map(([status]) => status);
   const who = actor === OrderActorKind.STAFF ? 'staff' : actor === OrderActorKind.CUSTOMER ? 'the customer' : 'the system';
-  throw conflict(
-    `An order that is ${from} cannot become ${to} by ${who}` + (allowed.length ? `; it may become ${allowed.join(' or ')}.` : '; its status is final.'),
-  );
+  const next = allowed.length
+    ? `; it may become ${allowed.join(' or ')}.`
+    : Object.keys(TRANSITIONS[from]).length
+      ? `; ${who} cannot change it any more.`
+      : '; its status is final.';
+  throw conflict(`An order that is ${from} cannot become ${to} by ${who}${next}`);
 }
-
-/** Statuses the customer can still cancel from (before the order ships). */
-export const CANCELLABLE: readonly OrderStatus[] = [OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.PROCESSING];

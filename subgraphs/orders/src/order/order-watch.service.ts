@@ -4,9 +4,10 @@ import type { OrdersContext } from '../context';
 import type { OrderStatusChanged } from './order.events';
 import type { OrderStatusFeed } from './order-status.feed';
 import type { OrderService } from './order.service';
-import { OrderStatus, OrderStatusChange, OrderStatusChangedEvent } from './order.type';
-import { User } from '../user/user.type';
+import { toStatusChange } from './order-rows';
+import { OrderStatus, OrderStatusChangedEvent, type Order } from './order.type';
 
+/** Statuses after which an order never changes again. */
 const FINAL: readonly string[] = [OrderStatus.CANCELLED, OrderStatus.REFUNDED];
 
 /** What a watcher receives: a change, or the error that ends the subscription. */
@@ -19,6 +20,8 @@ export type WatchedEvent = OrderStatusChangedEvent | CodedError;
  * session stops receiving at the next event.
  */
 export class OrderWatchService {
+  private readonly reads = new Map<string, Promise<Order | null>>();
+
   constructor(
     private readonly orders: OrderService,
     private readonly feed: OrderStatusFeed,
@@ -26,9 +29,20 @@ export class OrderWatchService {
   ) {}
 
   async watch(context: OrdersContext, orderId: string | null | undefined): Promise<AsyncIterableIterator<WatchedEvent>> {
-    if (orderId) await this.orders.get(context, orderId);
-    else if (!hasAnyRole(context, 'STAFF', 'ADMIN')) throw forbidden('Only staff may watch every order; pass the orderId of your order.');
+    // Listening starts before the checks, so a change made meanwhile is not missed.
     const source = this.feed.listen(orderId ?? null);
+    try {
+      if (orderId) {
+        const order = await this.orders.get(context, orderId);
+        // Nothing will ever follow a final status: complete at once rather than wait forever.
+        if (FINAL.includes(order.status)) await source.return!();
+      } else if (!hasAnyRole(context, 'STAFF', 'ADMIN')) {
+        throw forbidden('Only staff may watch every order; pass the orderId of your order.');
+      }
+    } catch (error) {
+      await source.return!();
+      throw error;
+    }
     const events = this.authorized(context, source, orderId ? 'one' : 'all');
     // An async generator's return() waits for its pending next(); detaching the source
     // first ends that wait, so an unsubscribe frees the listener at once.
@@ -57,24 +71,38 @@ export class OrderWatchService {
           return;
         }
         if (!canAccessOwnedBy(context, event.userId)) continue;
-        const order = await this.orders.findCurrent(event.orderId);
+        const order = await this.current(event);
         if (!order) continue;
+        // The context lives as long as the subscription: its cached histories would go stale and pile up.
+        context.loaders.history.clearAll();
         yield Object.assign(new OrderStatusChangedEvent(), {
           order,
-          change: Object.assign(new OrderStatusChange(), {
-            from: event.from,
-            to: event.to,
+          change: toStatusChange({
+            fromStatus: event.from,
+            toStatus: event.to,
             reason: event.reason,
-            actor: event.actor.kind,
-            changedBy: event.actor.userId ? Object.assign(new User(), { id: event.actor.userId }) : null,
-            changedAt: new Date(event.changedAt),
+            actorKind: event.actor.kind,
+            actorUserId: event.actor.userId,
+            createdAt: new Date(event.changedAt),
           }),
         });
-        // Nothing follows a final status: a watch of one order completes after it.
         if (scope === 'one' && FINAL.includes(event.to)) return;
       }
     } finally {
       await events.return?.();
     }
+  }
+
+  /** The order as it is when `event` is delivered; one read per event, however many subscribers in this process receive it. */
+  private current(event: OrderStatusChanged): Promise<Order | null> {
+    const key = `${event.orderId}@${event.changedAt}@${event.to}`;
+    let read = this.reads.get(key);
+    if (!read) {
+      read = this.orders.findCurrent(event.orderId);
+      this.reads.set(key, read);
+      // Every local subscriber is handed the event within the same tick; a second is ample.
+      setTimeout(() => this.reads.delete(key), 1_000).unref();
+    }
+    return read;
   }
 }

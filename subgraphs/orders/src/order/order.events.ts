@@ -7,6 +7,7 @@ export const OrderEventType = {
   placed: 'order.placed',
   statusChanged: 'order.status_changed',
   cancelled: 'order.cancelled',
+  paymentRejected: 'order.payment_rejected',
 } as const;
 
 /** Statuses as they appear in events (the GraphQL enum's values). */
@@ -56,4 +57,20 @@ export interface OrderCancelled {
   reservationId: string;
   total: { amount: string; currency: string };
   cancelledAt: string;
+}
+
+/**
+ * A payment succeeded but cannot pay its order: the payments domain must refund it.
+ * `reason`: the order is no longer payable (cancelled, or paid by another payment), the
+ * payment came after `paymentDueAt`, or its amount or currency differs from the order's.
+ */
+export interface OrderPaymentRejected {
+  orderId: string;
+  userId: string;
+  paymentId: string;
+  amount: string;
+  currency: string;
+  reason: 'ORDER_NOT_PAYABLE' | 'PAYMENT_LATE' | 'AMOUNT_MISMATCH';
+  orderStatus: OrderStatusName;
+  rejectedAt: string;
 }

@@ -1,4 +1,4 @@
-import { badUserInput, canAccessOwnedBy, notFound, pageInfoOf } from '#kernel';
+import { badUserInput, canAccessOwnedBy, isEntityId, notFound, pageInfoOf } from '#kernel';
 import type { OrdersContext } from '../context';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { OrderConnection } from './order-connection.type';
@@ -108,6 +108,6 @@ const encodeCursor = (id: string) => Buffer.from(`order:${id}`).toString('base64
 function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   const id = decoded.startsWith('order:') ? decoded.slice('order:'.length) : '';
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw badUserInput('after is not a cursor this list gave out.', 'after');
+  if (!isEntityId(id)) throw badUserInput('after is not a cursor this list gave out.', 'after');
   return id;
 }

@@ -136,7 +136,7 @@ export class Order {
 
 @ObjectType({ description: 'An order whose status just changed, with the change itself (sent to `orderStatusChanged` subscribers).' })
 export class OrderStatusChangedEvent {
-  @Field(() => Order, { description: 'The order as it is right after the change.' })
+  @Field(() => Order, { description: 'The order as it is when the event is delivered (read again, so a change made since already shows).' })
   order: Order;
 
   @Field(() => OrderStatusChange, { description: 'The change: from, to, who and why.' })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { consumeEvents, eventStream, type BackgroundWorker, type EventEnvelope, type Logger, type SubgraphDeps } from '#kernel';
 import type { PrismaClient } from '../generated/prisma/client';
-import { OrderStatus } from '../generated/prisma/enums';
+import { OrderActorKind, OrderStatus } from '../generated/prisma/enums';
 import type { OrderLifecycleService } from './order-lifecycle.service';
 import type { OrdersTransaction } from './order-rows';
 
@@ -22,9 +22,11 @@ export const PaymentRefunded = z.object({
 /**
  * Moves orders when their payment settles: succeeded → PAID, failed → CANCELLED (its
  * stock released), fully refunded → REFUNDED. Durable and idempotent: each event's effect
- * commits together with its processed_events marker, so a redelivery changes nothing,
- * and an event the order's status no longer allows (a payment that lands after the
- * unpaid timeout, say) is logged and left for payments to settle.
+ * commits together with its processed_events marker, so a redelivery changes nothing.
+ * A successful payment that cannot pay its order (cancelled meanwhile, already paid by
+ * another payment, after the payment window, or for another amount) is answered with
+ * `order.payment_rejected` in the same transaction, for payments to refund; other events
+ * the order's status no longer allows are logged and skipped.
  */
 export async function consumePaymentEvents(deps: SubgraphDeps<PrismaClient>, lifecycle: OrderLifecycleService): Promise<BackgroundWorker> {
   const payments = eventStream(deps.config.EVENTS_PREFIX, 'payments');
@@ -45,12 +47,20 @@ async function applyPaymentEvent(tx: OrdersTransaction, event: EventEnvelope, li
   switch (event.type) {
     case 'payment.succeeded': {
       const payment = PaymentSucceeded.parse(event.data);
-      const order = await tx.order.findUnique({ where: { id: payment.orderId }, select: { totalAmount: true, currency: true } });
-      if (order && (order.totalAmount.toString() !== payment.amount || order.currency !== payment.currency)) {
-        log.error({ ...payment, expected: { amount: order.totalAmount.toString(), currency: order.currency } }, 'payment amount does not match its order; order left unpaid');
-        return;
+      const order = await tx.order.findUnique({ where: { id: payment.orderId } });
+      if (!order) return void log.error({ ...payment, type: event.type }, 'payment event for an unknown order; ignored');
+      if (order.paymentId === payment.paymentId) return; // this payment already paid it
+      const rejection = { ...payment, userId: order.userId, orderStatus: order.status };
+      if (order.totalAmount.toString() !== payment.amount || order.currency !== payment.currency) {
+        return lifecycle.rejectPayment(tx, { ...rejection, reason: 'AMOUNT_MISMATCH' });
       }
-      return report(log, payment, 'payment.succeeded', await lifecycle.transitionIfAllowed(tx, payment.orderId, OrderStatus.PAID, `payment ${payment.paymentId} succeeded`));
+      if (order.status !== OrderStatus.PENDING_PAYMENT) return lifecycle.rejectPayment(tx, { ...rejection, reason: 'ORDER_NOT_PAYABLE' });
+      // Succeeded after the window: the sweep is about to cancel the order and its stock is no longer assured.
+      if (order.paymentDueAt && new Date(event.occurredAt) > order.paymentDueAt) return lifecycle.rejectPayment(tx, { ...rejection, reason: 'PAYMENT_LATE' });
+      await lifecycle.transition(tx, order.id, OrderStatus.PAID, { kind: OrderActorKind.SYSTEM, userId: null }, `payment ${payment.paymentId} succeeded`, {
+        paymentId: payment.paymentId,
+      });
+      return;
     }
     case 'payment.failed': {
       const payment = PaymentFailed.parse(event.data);

@@ -3,7 +3,10 @@ import { OrderStatus } from '../generated/prisma/enums';
 import type { PrismaClient } from '../generated/prisma/client';
 import { productRef, type Product } from './product.type';
 
-/** Units of one product sold in orders that were not cancelled. */
+/** Statuses whose units count as sold: paid, and not cancelled or refunded since. */
+const SOLD = [OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.DELIVERED];
+
+/** Units of one product in paid orders. */
 export interface ProductSales {
   productId: string;
   unitsSold: number;
@@ -15,12 +18,12 @@ export class ProductService {
 
   /**
    * Units sold per product in one grouped query; backs the per-request DataLoader.
-   * Products with no (non-cancelled) sales are absent from the result.
+   * Products with no paid sales are absent from the result.
    */
   async salesByProductIds(productIds: readonly string[]): Promise<ProductSales[]> {
     const groups = await this.db.orderLine.groupBy({
       by: ['productId'],
-      where: { productId: { in: [...productIds] }, order: { status: { not: OrderStatus.CANCELLED } } },
+      where: { productId: { in: [...productIds] }, order: { status: { in: SOLD } } },
       _sum: { quantity: true },
     });
     return groups.map((group) => ({ productId: group.productId, unitsSold: group._sum.quantity ?? 0 }));

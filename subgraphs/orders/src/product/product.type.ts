@@ -8,7 +8,7 @@ export class Product {
   id: string;
 
   // Resolved by ProductResolver.soldCount through a batched DataLoader.
-  @Field(() => Int, { description: 'Units sold in orders that were not cancelled.' })
+  @Field(() => Int, { description: 'Units sold: in orders that are paid, processing, shipped or delivered (not pending, cancelled or refunded).' })
   soldCount: number;
 }
 
