@@ -7,6 +7,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { createHttpServer, createLogger, createRedis, formatGraphQLError, Lifecycle, listen, sendJson } from '#kernel';
 import { Authenticator } from './authenticator';
 import { avatarProxyRoutes } from './avatar-proxy';
+import { webhookProxyRoutes } from './webhook-proxy';
 import { clientIpOf } from './client-ip';
 import type { GatewayConfig } from './gateway-config';
 import type { GatewayContext } from './gateway-context';
@@ -85,6 +86,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         log,
       });
     };
+    // The payment provider's webhooks, on this origin.
+    const webhookRoutes = () => {
+      const payments = subgraphs.find((subgraph) => subgraph.name === 'payments');
+      return payments ? webhookProxyRoutes({ paymentsOrigin: new URL(payments.url).origin, timeoutMs: config.subgraphTimeoutMs, log }) : {};
+    };
     const server = createHttpServer<GatewayContext>({
       log,
       graphql: {
@@ -97,6 +103,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       },
       routes: {
         ...avatarRoutes(),
+        ...webhookRoutes(),
         'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
         'GET /ready': async (_req, res) => {
           const [checks, redisUp] = await Promise.all([checkSubgraphs(subgraphs), redis.ping().then(() => true, () => false)]);

@@ -75,9 +75,13 @@ export async function isolatedEnv(): Promise<{ runId: string; env: Record<string
     // Orders: a fixed payment window specs can check; the unpaid-timeout spec moves an order's deadline instead of waiting.
     ORDER_PAYMENT_WINDOW_SECONDS: '600',
     ORDER_EXPIRY_SWEEP_MS: '200',
+    // Payments: the simulator's webhooks are signed with a per-run secret.
+    PAYMENT_SIMULATOR_SECRET: randomBytes(24).toString('base64url'),
   };
   for (const service of [...DOMAINS, 'gateway']) env[`${service.toUpperCase()}_PORT`] = String(await freePort());
   for (const domain of DOMAINS) env[`${domain.toUpperCase()}_URL`] = `http://127.0.0.1:${env[`${domain.toUpperCase()}_PORT`]}/graphql`;
+  // The simulator calls back through the gateway, like a real provider would.
+  env.PAYMENT_WEBHOOK_URL = `http://127.0.0.1:${env.GATEWAY_PORT}/payments/webhook`;
   return { runId, env };
 }
 

@@ -7,6 +7,8 @@
  */
 import { authEnv } from '../../subgraphs/auth/src/auth-config';
 import { usersEnv } from '../../subgraphs/users/src/users-config';
+import { ordersEnv } from '../../subgraphs/orders/src/orders-config';
+import { loadPaymentsConfig, paymentsEnv } from '../../subgraphs/payments/src/payments-config';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse } from 'yaml';
@@ -79,7 +81,10 @@ const compose = interpolateAll(composeRaw, 'docker-compose.yml', interpolationPr
   volumes?: Record<string, unknown>;
 };
 /** What the README and the file's header tell users to put in `.env` before `docker compose up`. */
-const DOCUMENTED_USER_ENV: Env = { GATEWAY_SECRET: 'Qm9yaW5nIGJ1dCByYW5kb20gZW5vdWdoIGZvciBhIHRlc3Q' };
+const DOCUMENTED_USER_ENV: Env = {
+  GATEWAY_SECRET: 'Qm9yaW5nIGJ1dCByYW5kb20gZW5vdWdoIGZvciBhIHRlc3Q',
+  PAYMENT_SIMULATOR_SECRET: 'c2ltdWxhdG9yIHNlY3JldCBmb3IgdGVzdHM',
+};
 /** The services as Compose runs them without a `.env` (for checks that need no secret). */
 const bareServices = compose.services ?? {};
 /** The services as Compose runs them with the documented `.env`. */
@@ -223,8 +228,8 @@ function knownEnv(service: string): Set<string> {
   const names = new Set([...Object.keys(subgraphEnv), `${upper(service)}_PORT`, `${upper(service)}_DATABASE_URL`]);
   if (service === 'auth') for (const name of Object.keys(authEnv)) names.add(name);
   if (service === 'users') for (const name of Object.keys(usersEnv)) names.add(name);
-  // The payments transaction log (MongoDB, optional) is configured by MONGO_URL.
-  if (service === 'payments') names.add('MONGO_URL');
+  if (service === 'payments') for (const name of Object.keys(paymentsEnv)) names.add(name);
+  if (service === 'orders') for (const name of Object.keys(ordersEnv)) names.add(name);
   return names;
 }
 
@@ -317,6 +322,14 @@ describe('docker-compose.yml', () => {
       expect(() => loadConfig(commonEnv, bare), `${name} would start in production without a GATEWAY_SECRET`).toThrow(/GATEWAY_SECRET/);
     }
     expect(environmentOf(services[MIGRATE]!).GATEWAY_SECRET, 'migrate has no use for GATEWAY_SECRET').toBeUndefined();
+  });
+
+  it('points the payment simulator at the gateway\'s webhook route, and production refuses to start without its secret', () => {
+    const payments = loadPaymentsConfig({ ...runtimeEnv, ...environmentOf(services.payments!) });
+    const gatewayPort = loadGatewayConfig([], { ...runtimeEnv, ...environmentOf(services.gateway!) }).port;
+    expect(payments.PAYMENT_WEBHOOK_URL).toBe(`http://gateway:${gatewayPort}/payments/webhook`);
+    expect(payments.PAYMENT_SIMULATOR_SECRET).toBe(DOCUMENTED_USER_ENV.PAYMENT_SIMULATOR_SECRET);
+    expect(() => loadPaymentsConfig({ ...runtimeEnv, ...environmentOf(bareServices.payments!) })).toThrow(/PAYMENT_SIMULATOR_SECRET/);
   });
 
   it('lets the gateway read the token deny-list where the auth subgraph writes it', () => {

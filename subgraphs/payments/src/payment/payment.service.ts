@@ -1,8 +1,9 @@
 import { canAccessOwnedBy, money, notFound } from '#kernel';
 import type { PaymentsContext } from '../context';
-import type { PrismaClient, Payment as PaymentRow } from '../generated/prisma/client';
+import type { PrismaClient, Payment as PaymentRow, Refund as RefundRow } from '../generated/prisma/client';
 import { orderRef, type Order } from '../order/order.type';
-import { Payment } from './payment.type';
+import { userRef } from '../user/user.type';
+import { Payment, Refund } from './payment.type';
 
 /**
  * Reads payments. A payment is visible to its payer, staff and admins; to anyone else it
@@ -31,6 +32,19 @@ export class PaymentService {
     const latest = new Map<string, PaymentRow>();
     for (const row of rows) if (!latest.has(row.orderId)) latest.set(row.orderId, row);
     return [...latest.values()].map(toPayment);
+  }
+
+  /** Refunds of many payments in one query, oldest first; backs the DataLoader. */
+  async refundsByPaymentIds(paymentIds: readonly string[]): Promise<{ paymentId: string; refunds: Refund[] }[]> {
+    const rows = await this.db.refund.findMany({ where: { paymentId: { in: [...paymentIds] } }, include: { payment: { select: { currency: true } } }, orderBy: { id: 'asc' } });
+    const byPayment = new Map<string, Refund[]>(paymentIds.map((id) => [id, []]));
+    for (const row of rows) byPayment.get(row.paymentId)?.push(toRefund(row, row.payment.currency));
+    return [...byPayment].map(([paymentId, refunds]) => ({ paymentId, refunds }));
+  }
+
+  /** `Payment.refunds`. */
+  async refunds(context: PaymentsContext, payment: Payment): Promise<Refund[]> {
+    return (await context.loaders.refunds.load(payment.id))?.refunds ?? [];
   }
 
   /** A visible payment, or NOT_FOUND (also when it exists but belongs to someone else). */
@@ -63,13 +77,29 @@ export class PaymentService {
   }
 }
 
-function toPayment(row: PaymentRow): Payment {
+export function toPayment(row: PaymentRow): Payment {
   return Object.assign(new Payment(), {
     id: row.id,
     status: row.status,
+    method: row.method,
+    provider: row.provider,
     amount: money(row.amount, row.currency),
+    capturedAmount: money(row.capturedAmount, row.currency),
+    refundedAmount: money(row.refundedAmount, row.currency),
+    failureReason: row.failureReason,
     order: orderRef(row.orderId),
     createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
     userId: row.userId,
+  });
+}
+
+function toRefund(row: RefundRow, currency: string): Refund {
+  return Object.assign(new Refund(), {
+    id: row.id,
+    amount: money(row.amount, currency),
+    reason: row.reason,
+    requestedBy: row.requestedBy ? userRef(row.requestedBy) : null,
+    createdAt: row.createdAt,
   });
 }
