@@ -24,6 +24,10 @@ export const REDACTED_PATHS = [
   'headers["x-service-key"]',
   'variables.*.password',
   'variables.password',
+  // Payment providers' tokens for customers' payment details.
+  'paymentToken',
+  '*.paymentToken',
+  'variables.input.paymentToken',
 ];
 
 /** Options of {@link createLogger}. */

@@ -73,7 +73,7 @@ describe('payment events move orders', () => {
     for (let copy = 0; copy < 3; copy++) await publishPaymentEvent(envelope.type, envelope.data, { envelope, msgId: randomUUID() });
     expect(await eventually(async () => (await statusOf(order.id)) === 'PAID')).toBeTruthy();
     await graphqlRequest(UPDATE_STATUS, { token: staff.accessToken, variables: { id: order.id, status: 'PROCESSING' } });
-    const refund = await publishPaymentEvent('payment.refunded', { ...succeeded(order), fullyRefunded: true });
+    const refund = await publishPaymentEvent('payment.refunded', { ...(envelope.data as object), fullyRefunded: true });
     expect(await eventually(async () => (await statusOf(order.id)) === 'REFUNDED')).toBeTruthy();
     for (let copy = 0; copy < 2; copy++) await publishPaymentEvent(refund.type, refund.data, { envelope: refund, msgId: randomUUID() });
     // Every copy was delivered and acknowledged; each was skipped as already processed.

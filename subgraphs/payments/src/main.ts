@@ -1,4 +1,4 @@
-import { createPrismaClient, runMain, startEventOutbox, startSubgraph } from '#kernel';
+import { createPrismaClient, runMain, startEventOutbox, startPeriodicWorker, startSubgraph } from '#kernel';
 import { createLoaders } from './context';
 import { PrismaClient } from './generated/prisma/client';
 import { consumeOrderEvents } from './payment/order-events.consumer';
@@ -23,13 +23,20 @@ runMain(async () => {
         log: deps.log.child({ component: 'payment-simulator' }),
       });
       const services = createServices(deps, config, provider, events);
-      const orderEvents = await consumeOrderEvents(deps, services.refunds);
+      const orderEvents = await consumeOrderEvents(deps, services.refunds, services.settlement);
       return {
         schema: await buildSchema(services),
         createLoaders: () => createLoaders(services),
         routes: paymentWebhookRoutes(services.settlement),
         workers: [
           orderEvents,
+          // Payments whose webhook never came are asked about, so none stays open forever.
+          startPeriodicWorker({
+            name: 'payment reconciliation',
+            intervalMs: config.PAYMENT_RECONCILE_INTERVAL_MS,
+            log: deps.log,
+            pass: () => services.settlement.reconcileOpen({ olderThanMs: config.PAYMENT_RECONCILE_AFTER_MS }),
+          }),
           { name: 'payment simulator', stop: () => provider.stop() },
           startTransactionLogShipper({ db: deps.db, mongoUrl: config.MONGO_URL, log: deps.log }),
           events.worker,

@@ -8,8 +8,12 @@ ALTER TABLE `payments` ADD COLUMN `idempotency_key` VARCHAR(100) NULL,
     ADD COLUMN `refunded_amount` BIGINT NOT NULL DEFAULT 0,
     ADD COLUMN `failure_reason` VARCHAR(200) NULL;
 
--- Backfill (hand-written): payments from before the payment flow keep their rows.
-UPDATE `payments` SET `idempotency_key` = `id`, `method` = 'CARD', `provider` = 'legacy';
+-- Backfill (hand-written): payments from before the payment flow keep their rows, and what
+-- they collected follows from their status. They hold no order (live_order_id stays NULL):
+-- several of them may name the same order, which the unique index would refuse.
+UPDATE `payments` SET `idempotency_key` = `id`, `method` = 'CARD', `provider` = 'legacy',
+    `captured_amount` = IF(`status` IN ('CAPTURED', 'REFUNDED', 'PARTIALLY_REFUNDED'), `amount`, 0),
+    `refunded_amount` = IF(`status` = 'REFUNDED', `amount`, 0);
 
 -- AlterTable
 ALTER TABLE `payments` MODIFY `idempotency_key` VARCHAR(100) NOT NULL,
@@ -37,6 +41,7 @@ CREATE TABLE `refunds` (
     `created_at` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
 
     UNIQUE INDEX `refunds_payment_id_idempotency_key_key`(`payment_id`, `idempotency_key`),
+    UNIQUE INDEX `refunds_payment_id_provider_ref_key`(`payment_id`, `provider_ref`),
     PRIMARY KEY (`id`)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 

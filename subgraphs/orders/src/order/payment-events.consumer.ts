@@ -8,7 +8,14 @@ import type { OrdersTransaction } from './order-rows';
 const minorUnits = z.string().regex(/^\d{1,16}$/);
 
 /** The parts of the payments domain's events that orders relies on; anything else is refused (dead-lettered). */
-export const PaymentSucceeded = z.object({ paymentId: z.string().min(1), orderId: z.string().length(36), amount: minorUnits, currency: z.string().length(3) });
+export const PaymentSucceeded = z.object({
+  paymentId: z.string().min(1),
+  orderId: z.string().length(36),
+  amount: minorUnits,
+  currency: z.string().length(3),
+  /** When the provider captured it; the order's payment window is checked against this, not against when we heard. */
+  capturedAt: z.iso.datetime().optional(),
+});
 export const PaymentFailed = z.object({ paymentId: z.string().min(1), orderId: z.string().length(36), reason: z.string().max(300).nullish() });
 export const PaymentRefunded = z.object({
   paymentId: z.string().min(1),
@@ -50,13 +57,14 @@ async function applyPaymentEvent(tx: OrdersTransaction, event: EventEnvelope, li
       const order = await tx.order.findUnique({ where: { id: payment.orderId } });
       if (!order) return void log.error({ ...payment, type: event.type }, 'payment event for an unknown order; ignored');
       if (order.paymentId === payment.paymentId) return; // this payment already paid it
-      const rejection = { ...payment, userId: order.userId, orderStatus: order.status };
       if (order.totalAmount.toString() !== payment.amount || order.currency !== payment.currency) {
-        return lifecycle.rejectPayment(tx, { ...rejection, reason: 'AMOUNT_MISMATCH' });
+        return lifecycle.rejectPayment(tx, { ...rejectionOf(payment, order), reason: 'AMOUNT_MISMATCH' });
       }
-      if (order.status !== OrderStatus.PENDING_PAYMENT) return lifecycle.rejectPayment(tx, { ...rejection, reason: 'ORDER_NOT_PAYABLE' });
+      if (order.status !== OrderStatus.PENDING_PAYMENT) return lifecycle.rejectPayment(tx, { ...rejectionOf(payment, order), reason: 'ORDER_NOT_PAYABLE' });
       // Succeeded after the window: the sweep is about to cancel the order and its stock is no longer assured.
-      if (order.paymentDueAt && new Date(event.occurredAt) > order.paymentDueAt) return lifecycle.rejectPayment(tx, { ...rejection, reason: 'PAYMENT_LATE' });
+      if (order.paymentDueAt && new Date(payment.capturedAt ?? event.occurredAt) > order.paymentDueAt) {
+        return lifecycle.rejectPayment(tx, { ...rejectionOf(payment, order), reason: 'PAYMENT_LATE' });
+      }
       await lifecycle.transition(tx, order.id, OrderStatus.PAID, { kind: OrderActorKind.SYSTEM, userId: null }, `payment ${payment.paymentId} succeeded`, {
         paymentId: payment.paymentId,
       });
@@ -70,12 +78,24 @@ async function applyPaymentEvent(tx: OrdersTransaction, event: EventEnvelope, li
     case 'payment.refunded': {
       const payment = PaymentRefunded.parse(event.data);
       if (!payment.fullyRefunded) return; // a partial refund leaves the order as it is
+      // Only the refund of the payment that paid the order refunds the order (not of a rejected one).
+      const order = await tx.order.findUnique({ where: { id: payment.orderId }, select: { paymentId: true } });
+      if (order?.paymentId !== payment.paymentId) return;
       return report(log, payment, 'payment.refunded', await lifecycle.transitionIfAllowed(tx, payment.orderId, OrderStatus.REFUNDED, `payment ${payment.paymentId} refunded`));
     }
     default:
       return; // other payment events do not move orders
   }
 }
+
+const rejectionOf = (payment: z.infer<typeof PaymentSucceeded>, order: { userId: string; status: OrderStatus }) => ({
+  orderId: payment.orderId,
+  paymentId: payment.paymentId,
+  amount: payment.amount,
+  currency: payment.currency,
+  userId: order.userId,
+  orderStatus: order.status,
+});
 
 function report(log: Logger, payment: { paymentId: string; orderId: string }, type: string, outcome: { applied: boolean; status?: OrderStatus }): void {
   if (outcome.applied) return;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { consumeEvents, eventStream, type BackgroundWorker, type EventEnvelope, type Logger, type SubgraphDeps } from '#kernel';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { PaymentRefundService } from './payment-refund.service';
+import type { PaymentSettlementService } from './payment-settlement.service';
 import { COLLECTED } from './payment-status';
 
 /** The parts of the orders domain's events payments relies on. */
@@ -18,7 +19,11 @@ const PAID_STATUSES = ['PAID', 'PROCESSING'];
  * from the event's cause, so a redelivered event, or both events for one payment, never
  * refund twice; the refund itself is idempotent, so no processed_events marker is needed.
  */
-export async function consumeOrderEvents(deps: SubgraphDeps<PrismaClient>, refunds: PaymentRefundService): Promise<BackgroundWorker> {
+export async function consumeOrderEvents(
+  deps: SubgraphDeps<PrismaClient>,
+  refunds: PaymentRefundService,
+  settlement: PaymentSettlementService,
+): Promise<BackgroundWorker> {
   const orders = eventStream(deps.config.EVENTS_PREFIX, 'orders');
   const log = deps.log.child({ component: 'order-events' });
   const consumer = await consumeEvents({
@@ -27,19 +32,21 @@ export async function consumeOrderEvents(deps: SubgraphDeps<PrismaClient>, refun
     stream: orders,
     durable: 'payments-on-order-events',
     filterSubjects: [orders.subjects],
-    handle: (event) => refundFor(event, deps.db, refunds, log),
+    handle: (event) => refundFor(event, deps.db, refunds, settlement, log),
   });
   return { name: 'order events consumer', stop: () => consumer.stop() };
 }
 
-async function refundFor(event: EventEnvelope, db: PrismaClient, refunds: PaymentRefundService, log: Logger): Promise<void> {
+async function refundFor(event: EventEnvelope, db: PrismaClient, refunds: PaymentRefundService, settlement: PaymentSettlementService, log: Logger): Promise<void> {
   if (event.type === 'order.payment_rejected') {
     const rejected = PaymentRejected.parse(event.data);
     return refundRemaining(db, refunds, log, rejected.paymentId, `payment ${rejected.paymentId} rejected by its order: ${rejected.reason}`);
   }
   if (event.type === 'order.cancelled') {
     const cancelled = OrderCancelled.parse(event.data);
-    if (!PAID_STATUSES.includes(cancelled.from)) return;
+    // Cancelled unpaid: a payment still open may have been collected after all (a lost
+    // webhook); reconciling finds it, and orders then rejects it for a refund.
+    if (!PAID_STATUSES.includes(cancelled.from)) return void (await settlement.reconcileOpen({ orderId: cancelled.orderId }));
     const paid = await db.payment.findFirst({ where: { orderId: cancelled.orderId, status: { in: [...COLLECTED] } }, orderBy: { id: 'desc' } });
     if (!paid) return void log.warn({ orderId: cancelled.orderId }, 'a paid order was cancelled but none of its payments holds money; nothing to refund');
     return refundRemaining(db, refunds, log, paid.id, `order cancelled${cancelled.reason ? `: ${cancelled.reason}` : ''}`);

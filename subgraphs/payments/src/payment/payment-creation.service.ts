@@ -5,7 +5,7 @@ import { PaymentStatus } from '../generated/prisma/enums';
 import { ProviderRefused, type PaymentProvider } from '../provider/payment-provider';
 import { appendLog } from '../transaction-log/transaction-log';
 import type { OrderClient } from './order.client';
-import { PAYMENT_LIMITS, type CreatePaymentInput } from './payment.input';
+import { checkedKey, PAYMENT_LIMITS, type CreatePaymentInput } from './payment.input';
 import { toPayment } from './payment.service';
 import type { Payment } from './payment.type';
 
@@ -27,10 +27,7 @@ export class PaymentCreationService {
 
   async create(context: PaymentsContext, input: CreatePaymentInput): Promise<Payment> {
     const userId = context.identity!.userId;
-    const idempotencyKey = input.idempotencyKey.trim();
-    if (idempotencyKey.length < 1 || idempotencyKey.length > PAYMENT_LIMITS.maxKeyLength) {
-      throw badUserInput(`idempotencyKey must be 1 to ${PAYMENT_LIMITS.maxKeyLength} characters.`, 'input.idempotencyKey');
-    }
+    const idempotencyKey = checkedKey(input.idempotencyKey);
     const paymentToken = input.paymentToken?.trim() || null;
     if (paymentToken && paymentToken.length > PAYMENT_LIMITS.maxTokenLength) {
       throw badUserInput(`paymentToken must be at most ${PAYMENT_LIMITS.maxTokenLength} characters.`, 'input.paymentToken');
@@ -38,7 +35,7 @@ export class PaymentCreationService {
     if (!isEntityId(input.orderId)) throw notFound('Order', input.orderId);
 
     const earlier = await this.findByKey(userId, idempotencyKey, input);
-    if (earlier) return earlier.providerRef ? toPayment(earlier) : this.startIntent(earlier, paymentToken);
+    if (earlier) return this.resume(earlier, paymentToken);
 
     const order = await this.orders.find(input.orderId);
     // Someone else's order does not exist for the caller.
@@ -67,11 +64,20 @@ export class PaymentCreationService {
       if ((error as { code?: string }).code !== 'P2002') throw error;
       // The same key raced us (that payment is the answer), or another payment of this order is live.
       const winner = await this.findByKey(userId, idempotencyKey, input);
-      if (winner) return winner.providerRef ? toPayment(winner) : this.startIntent(winner, paymentToken);
+      if (winner) return this.resume(winner, paymentToken);
       throw conflict('This order already has a payment in progress.');
     }
     context.log.info({ paymentId: payment.id, orderId: order.id }, 'payment created');
     return this.startIntent(payment, paymentToken);
+  }
+
+  /**
+   * A payment asked for again with its key: as it is, except one still PENDING without a
+   * provider reference (the provider did not answer), whose intent is asked for again.
+   * A refused one stays refused: a new attempt needs a new key.
+   */
+  private resume(payment: PaymentRow, paymentToken: string | null): Promise<Payment> | Payment {
+    return payment.status === PaymentStatus.PENDING && !payment.providerRef ? this.startIntent(payment, paymentToken) : toPayment(payment);
   }
 
   /** The payment made earlier with this key, or null; CONFLICT when the key was used for another order or method. */
@@ -91,17 +97,26 @@ export class PaymentCreationService {
     try {
       intent = await this.provider.createIntent(request);
     } catch (error) {
-      await appendLog(this.db, { paymentId: payment.id, kind: 'PROVIDER_RESPONSE', provider: this.provider.name, payload: { operation: 'createIntent', error: (error as Error).message } });
-      if (error instanceof ProviderRefused) {
-        // Nothing was collected and the order stays payable: a new attempt may follow.
-        const failed = await this.db.payment.update({ where: { id: payment.id }, data: { status: PaymentStatus.FAILED, failureReason: `refused: ${error.message}`.slice(0, 200), liveOrderId: null } });
-        throw new CodedError(ErrorCode.BAD_USER_INPUT, `The payment provider refused the payment: ${error.message}`, { field: 'input.paymentToken', paymentId: failed.id });
-      }
+      const refused = error instanceof ProviderRefused;
+      const failed = await this.db.$transaction(async (tx) => {
+        await appendLog(tx, { paymentId: payment.id, kind: 'PROVIDER_RESPONSE', provider: this.provider.name, payload: { operation: 'createIntent', error: (error as Error).message } });
+        if (!refused) return null;
+        // Nothing was collected and the order stays payable: a new attempt (new key) may follow.
+        const { count } = await tx.payment.updateMany({
+          where: { id: payment.id, status: PaymentStatus.PENDING },
+          data: { status: PaymentStatus.FAILED, failureReason: `refused: ${(error as Error).message}`.slice(0, 200), liveOrderId: null },
+        });
+        if (count) await appendLog(tx, { paymentId: payment.id, kind: 'STATE_CHANGE', provider: this.provider.name, payload: { from: PaymentStatus.PENDING, to: PaymentStatus.FAILED, refused: true } });
+        return payment.id;
+      });
+      if (failed) throw new CodedError(ErrorCode.BAD_USER_INPUT, `The payment provider refused the payment: ${(error as Error).message}`, { field: 'input.paymentToken', paymentId: failed });
       this.log.warn({ err: error, paymentId: payment.id }, 'payment provider unreachable for a new payment');
       throw new CodedError(ErrorCode.SERVICE_UNAVAILABLE, 'The payment provider did not answer; try again with the same idempotency key.');
     }
-    await appendLog(this.db, { paymentId: payment.id, kind: 'PROVIDER_RESPONSE', provider: this.provider.name, payload: { operation: 'createIntent', ...intent } });
-    const updated = await this.db.payment.update({ where: { id: payment.id }, data: { providerRef: intent.providerRef } });
+    const updated = await this.db.$transaction(async (tx) => {
+      await appendLog(tx, { paymentId: payment.id, kind: 'PROVIDER_RESPONSE', provider: this.provider.name, payload: { operation: 'createIntent', ...intent } });
+      return tx.payment.update({ where: { id: payment.id }, data: { providerRef: intent.providerRef } });
+    });
     return toPayment(updated);
   }
 }

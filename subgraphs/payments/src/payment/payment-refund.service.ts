@@ -7,7 +7,7 @@ import { appendLog } from '../transaction-log/transaction-log';
 import { PaymentEventType, type PaymentRefunded } from './payment.events';
 import { lockPayment, type PaymentsTransaction } from './payment-rows';
 import { COLLECTED } from './payment-status';
-import { PAYMENT_LIMITS, type RefundPaymentInput } from './payment.input';
+import { checkedKey, PAYMENT_LIMITS, type RefundPaymentInput } from './payment.input';
 import { toPayment } from './payment.service';
 import type { Payment } from './payment.type';
 
@@ -38,10 +38,7 @@ export class PaymentRefundService {
 
   /** `refundPayment` (staff). */
   async refundFor(context: PaymentsContext, input: RefundPaymentInput): Promise<Payment> {
-    const idempotencyKey = input.idempotencyKey.trim();
-    if (idempotencyKey.length < 1 || idempotencyKey.length > PAYMENT_LIMITS.maxKeyLength) {
-      throw badUserInput(`idempotencyKey must be 1 to ${PAYMENT_LIMITS.maxKeyLength} characters.`, 'input.idempotencyKey');
-    }
+    const idempotencyKey = checkedKey(input.idempotencyKey);
     const reason = input.reason?.trim() || null;
     if (reason && reason.length > PAYMENT_LIMITS.maxReasonLength) throw badUserInput(`reason must be at most ${PAYMENT_LIMITS.maxReasonLength} characters.`, 'input.reason');
     if (!isEntityId(input.paymentId)) throw notFound('Payment', input.paymentId);
@@ -74,18 +71,21 @@ export class PaymentRefundService {
         if (amount > remaining) throw badUserInput(`At most ${remaining} can still be refunded: captured ${payment.capturedAmount}, refunded ${payment.refundedAmount}.`, 'input.amount');
 
         const providerRequest = { providerRef: payment.providerRef, amount, idempotencyKey: `${payment.id}:${request.idempotencyKey}` };
-        await appendLog(tx, { paymentId: payment.id, kind: 'PROVIDER_REQUEST', provider: this.provider.name, payload: { operation: 'refund', ...providerRequest } });
+        // Provider calls are logged outside the transaction: they happened even if it rolls back.
+        await appendLog(this.db, { paymentId: payment.id, kind: 'PROVIDER_REQUEST', provider: this.provider.name, payload: { operation: 'refund', ...providerRequest } });
         let refundRef: string;
         try {
           refundRef = (await this.provider.refund(providerRequest)).refundRef;
         } catch (error) {
+          await appendLog(this.db, { paymentId: payment.id, kind: 'PROVIDER_RESPONSE', provider: this.provider.name, payload: { operation: 'refund', error: (error as Error).message } });
           if (error instanceof ProviderRefused) throw conflict(`The payment provider refused the refund: ${error.message}`);
           this.log.warn({ err: error, paymentId: payment.id }, 'payment provider unreachable for a refund');
           throw new CodedError(ErrorCode.SERVICE_UNAVAILABLE, 'The payment provider did not answer; try again with the same idempotency key.');
         }
-        await appendLog(tx, { paymentId: payment.id, kind: 'PROVIDER_RESPONSE', provider: this.provider.name, payload: { operation: 'refund', refundRef, amount } });
+        await appendLog(this.db, { paymentId: payment.id, kind: 'PROVIDER_RESPONSE', provider: this.provider.name, payload: { operation: 'refund', refundRef, amount } });
         return this.record(tx, payment, { amount, refundRef, idempotencyKey: request.idempotencyKey, reason: request.reason, requestedBy: request.requestedBy });
       },
+      // The row lock is held across the provider call (which serializes refunds of one payment).
       { timeout: 20_000, maxWait: 10_000 },
     );
     this.events.published();
@@ -112,6 +112,8 @@ export class PaymentRefundService {
     payment: PaymentRow,
     refund: { amount: bigint; refundRef: string; idempotencyKey: string; reason: string | null; requestedBy: string | null },
   ): Promise<PaymentRow> {
+    // The provider answered a retry with a refund already recorded (its webhook came first): nothing to add.
+    if (await tx.refund.findFirst({ where: { paymentId: payment.id, providerRef: refund.refundRef } })) return payment;
     const created = await tx.refund.create({
       data: {
         paymentId: payment.id,
@@ -124,7 +126,8 @@ export class PaymentRefundService {
     });
     const refundedAmount = payment.refundedAmount + refund.amount;
     const status = refundedAmount === payment.capturedAmount ? PaymentStatus.REFUNDED : PaymentStatus.PARTIALLY_REFUNDED;
-    const updated = await tx.payment.update({ where: { id: payment.id }, data: { refundedAmount, status } });
+    // Fully refunded, the payment no longer holds the order: it may be paid again while it waits for payment.
+    const updated = await tx.payment.update({ where: { id: payment.id }, data: { refundedAmount, status, ...(status === PaymentStatus.REFUNDED && { liveOrderId: null }) } });
     await appendLog(tx, { paymentId: payment.id, kind: 'STATE_CHANGE', provider: payment.provider, payload: { from: payment.status, to: status, refundId: created.id, amount: refund.amount } });
     await this.events.record<PaymentRefunded>(tx, PaymentEventType.refunded, {
       paymentId: payment.id,

@@ -8,12 +8,18 @@ import { appendLog } from '../transaction-log/transaction-log';
 import { PaymentEventType, type PaymentFailed, type PaymentSucceeded } from './payment.events';
 import type { PaymentRefundService } from './payment-refund.service';
 import { lockPaymentByRef, type PaymentsTransaction } from './payment-rows';
-import { nextStatus } from './payment-status';
+import { COLLECTED, nextStatus } from './payment-status';
 import { toPayment } from './payment.service';
 import type { Payment } from './payment.type';
 
-/** What applying one provider event did. */
-export type Settlement = 'applied' | 'duplicate' | 'stale' | 'unknown-payment';
+/** What applying one provider event did; `retry` asks the provider to send it again later. */
+export type Settlement = 'applied' | 'duplicate' | 'stale' | 'retry';
+
+/** A refund holds its payment's row across the provider call; an event for that payment waits for it. */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 25_000 } as const;
+
+/** Rolls an event's transaction back without recording it, so the provider's retry is applied later. */
+class NotYet extends Error {}
 
 /**
  * Applies what the provider says happened: webhook deliveries (verified first) and the
@@ -41,8 +47,8 @@ export class PaymentSettlementService {
       return { status: error.status, body: { error: error.status === 401 ? 'invalid signature' : 'malformed payload' } };
     }
     for (const event of events) {
-      // A webhook can beat the answer of createIntent: the provider retries it later.
-      if ((await this.apply(event)) === 'unknown-payment') return { status: 409, body: { error: 'unknown payment; retry later' } };
+      // A webhook can beat the answer of createIntent, a refund its capture: the provider retries it.
+      if ((await this.apply(event)) === 'retry') return { status: 409, body: { error: 'not applicable yet; retry later' } };
     }
     return { status: 200, body: { received: true } };
   }
@@ -53,13 +59,14 @@ export class PaymentSettlementService {
     try {
       outcome = await this.db.$transaction(async (tx) => {
         const payment = await lockPaymentByRef(tx, this.provider.name, event.providerRef);
-        if (!payment) return 'unknown-payment';
+        if (!payment) return 'retry';
         if (await tx.providerEvent.findUnique({ where: { provider_eventId: { provider: this.provider.name, eventId: event.eventId } } })) return 'duplicate';
         await tx.providerEvent.create({ data: { provider: this.provider.name, eventId: event.eventId, paymentId: payment.id } });
         await appendLog(tx, { paymentId: payment.id, kind: 'WEBHOOK', provider: this.provider.name, payload: event.raw });
         return (await this.settle(tx, payment, event)) ? 'applied' : 'stale';
-      });
+      }, TRANSACTION_OPTIONS);
     } catch (error) {
+      if (error instanceof NotYet) return 'retry';
       // The same event delivered twice at once: the other delivery recorded it first.
       if ((error as { code?: string }).code === 'P2002') return 'duplicate';
       throw error;
@@ -73,12 +80,40 @@ export class PaymentSettlementService {
   async verify(context: PaymentsContext, id: string): Promise<Payment> {
     const payment = await this.db.payment.findUnique({ where: { id } });
     if (!payment || !canAccessOwnedBy(context, payment.userId)) throw notFound('Payment', id);
-    await this.reconcile(payment);
+    // Nothing the provider could say moves a fully refunded payment: no call for it.
+    if (payment.status !== PaymentStatus.REFUNDED) await this.reconcile(payment);
     return toPayment(await this.db.payment.findUniqueOrThrow({ where: { id } }));
   }
 
+  /**
+   * Reconciles payments still open after `olderThanMs` (their webhook was lost, or never
+   * sent); returns how many moved. Run periodically, and for the open payments of an
+   * order that was cancelled unpaid, so money a provider did collect is found and refunded.
+   */
+  async reconcileOpen(where: { olderThanMs?: number; orderId?: string } = {}, limit = 20): Promise<number> {
+    const open = await this.db.payment.findMany({
+      where: {
+        status: { in: [PaymentStatus.PENDING, PaymentStatus.AUTHORIZED] },
+        providerRef: { not: null },
+        ...(where.orderId && { orderId: where.orderId }),
+        ...(where.olderThanMs !== undefined && { updatedAt: { lt: new Date(Date.now() - where.olderThanMs) } }),
+      },
+      orderBy: { updatedAt: 'asc' },
+      take: limit,
+    });
+    let moved = 0;
+    for (const payment of open) {
+      try {
+        if ((await this.reconcile(payment)) === 'applied') moved++;
+      } catch (error) {
+        this.log.warn({ err: error, paymentId: payment.id }, 'could not reconcile a payment; trying again later');
+      }
+    }
+    return moved;
+  }
+
   /** Asks the provider for the truth about a payment and applies it, for a webhook that never came. */
-  async reconcile(payment: PaymentRow): Promise<void> {
+  async reconcile(payment: PaymentRow): Promise<Settlement | undefined> {
     if (!payment.providerRef) return;
     await appendLog(this.db, { paymentId: payment.id, kind: 'PROVIDER_REQUEST', provider: this.provider.name, payload: { operation: 'retrieve', providerRef: payment.providerRef } });
     let state;
@@ -91,7 +126,7 @@ export class PaymentSettlementService {
     await appendLog(this.db, { paymentId: payment.id, kind: 'PROVIDER_RESPONSE', provider: this.provider.name, payload: { operation: 'retrieve', ...state } });
     if (state.status === 'PENDING') return;
     // One synthetic event per reconciled status, so verifying again applies nothing twice.
-    await this.apply({
+    return this.apply({
       eventId: `verify:${payment.id}:${state.status}`,
       providerRef: payment.providerRef,
       type: state.status,
@@ -105,17 +140,22 @@ export class PaymentSettlementService {
 
   /** Moves `payment` as `event` says, when it moves it forward; false when the event is stale. */
   private async settle(tx: PaymentsTransaction, payment: PaymentRow, event: ProviderEvent): Promise<boolean> {
-    if (event.type === 'REFUNDED') return event.refundRef !== null && event.amount !== null && this.refunds.recordReported(tx, payment, event.refundRef, event.amount);
+    if (event.type === 'REFUNDED') {
+      if (event.refundRef === null || event.amount === null) return false;
+      if (!COLLECTED.includes(payment.status) && payment.status !== PaymentStatus.REFUNDED) throw new NotYet('refund before its capture');
+      return this.refunds.recordReported(tx, payment, event.refundRef, event.amount);
+    }
     const to = nextStatus(payment.status, event.type);
     if (!to) return false;
     const failed = to === PaymentStatus.FAILED || to === PaymentStatus.CANCELLED;
+    // A declined payment keeps holding its order: orders cancels the order on payment.failed.
+    const failureReason = (event.failureReason ?? 'declined').slice(0, 200);
     await tx.payment.update({
       where: { id: payment.id },
       data: {
         status: to,
         ...(to === PaymentStatus.CAPTURED && { capturedAmount: event.amount ?? payment.amount }),
-        // A payment that collected nothing no longer blocks another attempt for its order.
-        ...(failed && { failureReason: event.failureReason ?? 'declined', liveOrderId: null }),
+        ...(failed && { failureReason }),
       },
     });
     await appendLog(tx, { paymentId: payment.id, kind: 'STATE_CHANGE', provider: payment.provider, payload: { from: payment.status, to, eventId: event.eventId } });
@@ -125,9 +165,10 @@ export class PaymentSettlementService {
         orderId: payment.orderId,
         amount: (event.amount ?? payment.amount).toString(),
         currency: payment.currency,
+        capturedAt: event.occurredAt.toISOString(),
       });
     } else if (failed) {
-      await this.events.record<PaymentFailed>(tx, PaymentEventType.failed, { paymentId: payment.id, orderId: payment.orderId, reason: event.failureReason });
+      await this.events.record<PaymentFailed>(tx, PaymentEventType.failed, { paymentId: payment.id, orderId: payment.orderId, reason: failureReason });
     }
     return true;
   }

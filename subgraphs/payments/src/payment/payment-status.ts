@@ -5,12 +5,14 @@ import type { ProviderEvent } from '../provider/payment-provider';
  * How provider events move a payment. Payments only move forward: PENDING → AUTHORIZED →
  * CAPTURED, or PENDING/AUTHORIZED → FAILED/CANCELLED. An event that would move one back
  * (an AUTHORIZED arriving after CAPTURED, a FAILED after capture) is stale and ignored,
- * so out-of-order webhooks converge on the same state. Refunds are not status events
- * here: they change amounts (see PaymentRefundService).
+ * so out-of-order webhooks converge on the same state. One exception, because money is
+ * at stake: a capture after a failure is recorded (providers may retry a failed intent),
+ * and its order then rejects it for a refund. Refunds are not status events here: they
+ * change amounts (see PaymentRefundService).
  */
 const NEXT: Record<Exclude<ProviderEvent['type'], 'REFUNDED'>, { from: readonly PaymentStatus[]; to: PaymentStatus }> = {
   AUTHORIZED: { from: [PaymentStatus.PENDING], to: PaymentStatus.AUTHORIZED },
-  CAPTURED: { from: [PaymentStatus.PENDING, PaymentStatus.AUTHORIZED], to: PaymentStatus.CAPTURED },
+  CAPTURED: { from: [PaymentStatus.PENDING, PaymentStatus.AUTHORIZED, PaymentStatus.FAILED, PaymentStatus.CANCELLED], to: PaymentStatus.CAPTURED },
   FAILED: { from: [PaymentStatus.PENDING, PaymentStatus.AUTHORIZED], to: PaymentStatus.FAILED },
   CANCELLED: { from: [PaymentStatus.PENDING, PaymentStatus.AUTHORIZED], to: PaymentStatus.CANCELLED },
 };

@@ -15,6 +15,8 @@ export interface PaymentSucceeded {
   orderId: string;
   amount: string;
   currency: string;
+  /** When the provider captured it (not when we heard): what the order's payment window is checked against. */
+  capturedAt: string;
 }
 
 /** The provider declined or cancelled the payment; nothing was collected. */

@@ -1,9 +1,19 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { badUserInput } from '#kernel';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import { PaymentMethod } from './payment.type';
 
 /** Bounds of payment inputs, checked before anything reaches the provider. */
 export const PAYMENT_LIMITS = { maxKeyLength: 100, maxTokenLength: 200, maxReasonLength: 300 } as const;
+
+/** An idempotency key, trimmed, or BAD_USER_INPUT naming `input.idempotencyKey`. */
+export function checkedKey(key: string): string {
+  const trimmed = key.trim();
+  if (trimmed.length < 1 || trimmed.length > PAYMENT_LIMITS.maxKeyLength) {
+    throw badUserInput(`idempotencyKey must be 1 to ${PAYMENT_LIMITS.maxKeyLength} characters.`, 'input.idempotencyKey');
+  }
+  return trimmed;
+}
 
 @InputType({ description: 'Which order to pay, how, and the key that makes retrying safe.' })
 export class CreatePaymentInput {

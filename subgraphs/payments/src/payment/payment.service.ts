@@ -1,4 +1,4 @@
-import { canAccessOwnedBy, money, notFound } from '#kernel';
+import { canAccessOwnedBy, hasAnyRole, money, notFound } from '#kernel';
 import type { PaymentsContext } from '../context';
 import type { PrismaClient, Payment as PaymentRow, Refund as RefundRow } from '../generated/prisma/client';
 import { orderRef, type Order } from '../order/order.type';
@@ -42,9 +42,10 @@ export class PaymentService {
     return [...byPayment].map(([paymentId, refunds]) => ({ paymentId, refunds }));
   }
 
-  /** `Payment.refunds`. */
+  /** `Payment.refunds`; which staff member refunded is for staff to see, not the customer. */
   async refunds(context: PaymentsContext, payment: Payment): Promise<Refund[]> {
-    return (await context.loaders.refunds.load(payment.id))?.refunds ?? [];
+    const refunds = (await context.loaders.refunds.load(payment.id))?.refunds ?? [];
+    return hasAnyRole(context, 'STAFF', 'ADMIN') ? refunds : refunds.map((refund) => Object.assign(new Refund(), { ...refund, requestedBy: null }));
   }
 
   /** A visible payment, or NOT_FOUND (also when it exists but belongs to someone else). */

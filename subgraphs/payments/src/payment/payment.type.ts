@@ -41,7 +41,7 @@ export class Refund {
   @Field(() => String, { nullable: true, description: 'Why, as given by staff or the shop; null when none was given.' })
   reason: string | null;
 
-  @Field(() => User, { nullable: true, description: 'The staff member who refunded; null when the shop did (a cancelled order).' })
+  @Field(() => User, { nullable: true, description: 'The staff member who refunded (shown to staff only); null when the shop did, e.g. for a cancelled order.' })
   requestedBy: User | null;
 
   @Field(() => Date, { description: 'When the refund was made.' })
