@@ -26,6 +26,15 @@ export interface GatewayConfig {
   trustProxy: boolean;
   /** AVATAR_MAX_BYTES: largest avatar upload forwarded to the users subgraph (which applies the same limit). */
   avatarMaxBytes: number;
+  /** Limits of GraphQL subscriptions over WebSocket (graphql-ws) on `/graphql`. */
+  subscriptions: {
+    /** How long a socket may stay open before `connection_init`, in ms (then closed 4408). */
+    initTimeoutMs: number;
+    /** Operations one connection may run at once. */
+    maxPerConnection: number;
+    /** Largest message a client may send, in bytes. */
+    maxPayloadBytes: number;
+  };
 }
 
 const gatewayEnv = {
@@ -39,10 +48,16 @@ const gatewayEnv = {
   TRUST_PROXY: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   /** Largest avatar upload, in bytes; the users subgraph reads the same variable. */
   AVATAR_MAX_BYTES: z.coerce.number().int().min(1024).max(20 * 1024 * 1024).default(2 * 1024 * 1024),
+  /** Wait for a WebSocket's connection_init, in ms. */
+  SUBSCRIPTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** Subscriptions one WebSocket connection may hold at once. */
+  SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(1000).default(25),
+  /** Largest WebSocket message a client may send, in bytes. */
+  SUBSCRIPTION_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
 };
 
 /** `*_URL` variables that name something other than a subgraph. */
-const NOT_SUBGRAPH_URLS = /^(DATABASE|REDIS|NATS|MONGO|AUTH_JWKS)_URL$/;
+const NOT_SUBGRAPH_URLS = /^(DATABASE|REDIS|NATS|MONGO|AUTH_JWKS|PAYMENT_WEBHOOK)_URL$/;
 
 /** Reads `--supergraph FILE` and `--port N` (or SUPERGRAPH_PATH / GATEWAY_PORT) and the rest of the environment. */
 export function loadGatewayConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -76,5 +91,10 @@ export function loadGatewayConfig(argv: string[], env: NodeJS.ProcessEnv = proce
     jwksUrl: config.AUTH_JWKS_URL,
     trustProxy: config.TRUST_PROXY === 'true',
     avatarMaxBytes: config.AVATAR_MAX_BYTES,
+    subscriptions: {
+      initTimeoutMs: config.SUBSCRIPTION_INIT_TIMEOUT_MS,
+      maxPerConnection: config.SUBSCRIPTIONS_PER_CONNECTION,
+      maxPayloadBytes: config.SUBSCRIPTION_MAX_PAYLOAD_BYTES,
+    },
   };
 }

@@ -14,6 +14,8 @@ import type { GatewayContext } from './gateway-context';
 import { JwksKeyStore, jwksUrlFor } from './jwks';
 import { subgraphsOf, checkSubgraphs } from './readiness';
 import { SubgraphDataSource } from './subgraph-data-source';
+import { attachGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/gateway-subscriptions';
+import { SubscriptionPlanner } from './subscriptions/subscription-planner';
 
 /** A running gateway. */
 export interface RunningGateway {
@@ -52,11 +54,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     const keys = jwksUrl ? new JwksKeyStore({ url: jwksUrl, log }) : undefined;
     const authenticator = new Authenticator({ keyFor: keys && ((kid) => keys.keyFor(kid)), redis });
 
-    const gateway = new ApolloGateway({
-      supergraphSdl,
-      buildService: ({ name, url }) =>
-        new SubgraphDataSource(name, config.subgraphUrls[name] ?? url!, { timeoutMs: config.subgraphTimeoutMs, gatewaySecret: config.gatewaySecret }),
-    });
+    const dataSourceFor = (name: string, url: string) =>
+      new SubgraphDataSource(name, config.subgraphUrls[name] ?? url, { timeoutMs: config.subgraphTimeoutMs, gatewaySecret: config.gatewaySecret });
+    const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => dataSourceFor(name, url!) });
     const apollo = new ApolloServer<GatewayContext>({
       gateway,
       introspection: !config.production,
@@ -91,6 +91,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       const payments = subgraphs.find((subgraph) => subgraph.name === 'payments');
       return payments ? webhookProxyRoutes({ paymentsOrigin: new URL(payments.url).origin, timeoutMs: config.subgraphTimeoutMs, log }) : {};
     };
+    let subscriptions: GatewaySubscriptions | undefined;
     const server = createHttpServer<GatewayContext>({
       log,
       graphql: {
@@ -104,7 +105,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       routes: {
         ...avatarRoutes(),
         ...webhookRoutes(),
-        'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
+        'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway', subscriptions: subscriptions?.stats() }),
         'GET /ready': async (_req, res) => {
           const [checks, redisUp] = await Promise.all([checkSubgraphs(subgraphs), redis.ping().then(() => true, () => false)]);
           const ready = redisUp && Object.values(checks).every(Boolean);
@@ -118,8 +119,23 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         },
       },
     });
+    // Subscriptions over graphql-ws on the same /graphql, planned by Apollo's query planner.
+    subscriptions = attachGatewaySubscriptions({
+      server,
+      planner: new SubscriptionPlanner(supergraphSdl),
+      serviceMap: Object.fromEntries(subgraphs.map(({ name, url }) => [name, dataSourceFor(name, url)])),
+      subgraphUrls: Object.fromEntries(subgraphs.map(({ name, url }) => [name, config.subgraphUrls[name] ?? url])),
+      authenticator,
+      gatewaySecret: config.gatewaySecret,
+      trustProxy: config.trustProxy,
+      log,
+      ...config.subscriptions,
+    });
     const port = await listen(server, config.port, config.bindHost);
     lifecycle.add('http', () => new Promise((resolve) => server.close(resolve)));
+    // Added after HTTP so it stops first: open sockets would keep server.close waiting.
+    const running = subscriptions;
+    lifecycle.add('subscriptions', () => running.stop());
     lifecycle.stopOnSignals();
     log.info({ port, supergraph: config.supergraphPath }, `gateway ready at http://${config.bindHost}:${port}/graphql`);
     return { port, server, stop: () => lifecycle.stop() };

@@ -1,6 +1,7 @@
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { GATEWAY_SIGNATURE_HEADER, signGatewayConnection, type Identity } from '#kernel';
+import { testEnvironment } from './clients';
 
 /** Options of {@link subscribeToSubgraph}. */
 export interface SubgraphSubscriptionOptions {
@@ -51,6 +52,31 @@ export interface SubgraphSubscription<T> {
  * refusal shows as {@link SubgraphSubscription.closed} with its close code.
  */
 export function subscribeToSubgraph<T = Record<string, any>>(options: SubgraphSubscriptionOptions): SubgraphSubscription<T> {
+  return subscribeOverWebSocket<T>({
+    url: options.url,
+    query: options.query,
+    variables: options.variables,
+    connectionParams: () =>
+      options.secret === null
+        ? {}
+        : { [GATEWAY_SIGNATURE_HEADER]: signGatewayConnection({ identity: options.identity, clientIp: options.clientIp ?? null }, options.secret) },
+  });
+}
+
+/**
+ * Subscribes through the run's gateway, as a browser client would: graphql-ws on
+ * `/graphql`, the access token (if any) in `connection_init` as `authorization`.
+ */
+export function subscribeToGateway<T = Record<string, any>>(options: { query: string; variables?: Record<string, unknown>; token?: string; url?: string }): SubgraphSubscription<T> {
+  return subscribeOverWebSocket<T>({
+    url: options.url ?? testEnvironment().gatewayUrl,
+    query: options.query,
+    variables: options.variables,
+    connectionParams: () => (options.token ? { authorization: `Bearer ${options.token}` } : {}),
+  });
+}
+
+function subscribeOverWebSocket<T>(options: { url: string; query: string; variables?: Record<string, unknown>; connectionParams: () => Record<string, unknown> }): SubgraphSubscription<T> {
   const results: SubscriptionResult<T>[] = [];
   const errors: unknown[] = [];
   let completed = false;
@@ -68,10 +94,7 @@ export function subscribeToSubgraph<T = Record<string, any>>(options: SubgraphSu
     retryAttempts: 0,
     // The failure is read through `closed()` and `errors`; graphql-ws would print it too.
     onNonLazyError: () => {},
-    connectionParams: () =>
-      options.secret === null
-        ? {}
-        : { [GATEWAY_SIGNATURE_HEADER]: signGatewayConnection({ identity: options.identity, clientIp: options.clientIp ?? null }, options.secret) },
+    connectionParams: options.connectionParams,
     on: {
       connected: () => {
         acknowledged = true;

@@ -77,6 +77,14 @@ export async function isolatedEnv(): Promise<{ runId: string; env: Record<string
     ORDER_EXPIRY_SWEEP_MS: '200',
     // Payments: the simulator's webhooks are signed with a per-run secret.
     PAYMENT_SIMULATOR_SECRET: randomBytes(24).toString('base64url'),
+    // Open payments are asked about after 3 s instead of 2 min, so the lost-webhook spec is quick.
+    PAYMENT_RECONCILE_AFTER_MS: '3000',
+    PAYMENT_RECONCILE_INTERVAL_MS: '1000',
+    // Gateway subscriptions: a short connection_init wait, so the 4408 spec is quick.
+    SUBSCRIPTION_INIT_TIMEOUT_MS: '1000',
+    SUBSCRIPTIONS_PER_CONNECTION: '5',
+    // The transaction log stays in this run's MySQL, where the specs read it, even when the machine has MongoDB.
+    MONGO_URL: '',
   };
   for (const service of [...DOMAINS, 'gateway']) env[`${service.toUpperCase()}_PORT`] = String(await freePort());
   for (const domain of DOMAINS) env[`${domain.toUpperCase()}_URL`] = `http://127.0.0.1:${env[`${domain.toUpperCase()}_PORT`]}/graphql`;
