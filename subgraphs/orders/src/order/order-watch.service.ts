@@ -17,10 +17,11 @@ export type WatchedEvent = OrderStatusChangedEvent | CodedError;
  * `orderStatusChanged`: who may watch what, checked when subscribing (the order must be
  * visible to the caller; watching every order is for staff) and again for every event
  * (the caller's session must still be valid, the order still theirs), so a revoked
- * session stops receiving at the next event.
+ * session stops receiving at the next event (checked at most a second late).
  */
 export class OrderWatchService {
   private readonly reads = new Map<string, Promise<Order | null>>();
+  private readonly revocations = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly orders: OrderService,
@@ -64,7 +65,7 @@ export class OrderWatchService {
   private async *authorized(context: OrdersContext, events: AsyncIterableIterator<OrderStatusChanged>, scope: 'one' | 'all'): AsyncGenerator<WatchedEvent> {
     try {
       for await (const event of events) {
-        if (await this.redis.exists(revokedSessionKey(context.identity!.sessionId))) {
+        if (await this.sessionRevoked(context.identity!.sessionId)) {
           // Delivered as this event's error, then the subscription completes; a thrown
           // error would instead fail the whole connection, which the gateway shares.
           yield new CodedError(ErrorCode.UNAUTHENTICATED, 'Your session has ended; sign in again to keep watching.');
@@ -91,6 +92,20 @@ export class OrderWatchService {
     } finally {
       await events.return?.();
     }
+  }
+
+  /**
+   * Whether a session was revoked, asked of Redis at most once a second per session: with
+   * thousands of subscribers an event would otherwise cost thousands of lookups.
+   */
+  private sessionRevoked(sessionId: string): Promise<boolean> {
+    let check = this.revocations.get(sessionId);
+    if (!check) {
+      check = this.redis.exists(revokedSessionKey(sessionId)).then((found) => found > 0);
+      this.revocations.set(sessionId, check);
+      setTimeout(() => this.revocations.delete(sessionId), 1_000).unref();
+    }
+    return check;
   }
 
   /** The order as it is when `event` is delivered; one read per event, however many subscribers in this process receive it. */
