@@ -7,7 +7,8 @@
  *   npm run build && npx vitest run --config bench/vitest.config.mts bench/subscriptions.bench.ts
  *
  * BENCH_SUBSCRIBERS (default "1000,5000"), BENCH_EVENTS per size (default 5),
- * BENCH_PER_CONNECTION subscriptions per socket (default 10). Prints p50/p99/max latency
+ * BENCH_PER_CONNECTION subscriptions per socket (default 10), BENCH_FEDERATED=1 to select a
+ * field another subgraph owns (the per-event plan then fetches it). Prints p50/p99/max latency
  * and the gateway's and orders' resident memory before and with the subscribers.
  * Asserts only that every subscriber got every event.
  */
@@ -29,7 +30,11 @@ import { poolConfigFromUrl } from '#kernel';
 const SIZES = (process.env.BENCH_SUBSCRIBERS ?? '1000,5000').split(',').map(Number);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5);
 const PER_CONNECTION = Number(process.env.BENCH_PER_CONNECTION ?? 10);
-const WATCH = `subscription ($id: ID) { orderStatusChanged(orderId: $id) { order { id status } change { to } } }`;
+/** BENCH_FEDERATED=1 also asks for fields other subgraphs own: one auth fetch per subscriber and event. */
+const FEDERATED = process.env.BENCH_FEDERATED === '1';
+const WATCH = FEDERATED
+  ? `subscription ($id: ID) { orderStatusChanged(orderId: $id) { order { id status user { email } } change { to } } }`
+  : `subscription ($id: ID) { orderStatusChanged(orderId: $id) { order { id status } change { to } } }`;
 
 let stack: Stack;
 let env: Record<string, string>;
@@ -105,7 +110,8 @@ function publish(to: string): number {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 it('prints fan-out latency and memory for 1,000 and 5,000 subscribers on one gateway', async () => {
-  const lines = ['', `orderStatusChanged fan-out through one gateway (${PER_CONNECTION} subscriptions per socket; this machine: ${process.env.BENCH_MACHINE ?? 'unnamed'})`];
+  const selection = FEDERATED ? 'orders fields + user.email from auth' : 'orders fields only';
+  const lines = ['', `orderStatusChanged fan-out through one gateway (${selection}; ${PER_CONNECTION} subscriptions per socket; this machine: ${process.env.BENCH_MACHINE ?? 'unnamed'})`];
   for (const size of SIZES) {
     const idle = memory();
     const clients: Client[] = [];

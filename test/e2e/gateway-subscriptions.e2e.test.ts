@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { registerCustomer, type SignedIn } from '../support/accounts';
 import { mintAccessToken, runSigningKeys } from '../support/access-tokens';
 import { eventually } from '../support/admin';
-import { graphqlRequest, testEnvironment } from '../support/clients';
+import { controlService, graphqlRequest, testEnvironment } from '../support/clients';
 import { addressOf, closeOrderHelpers, placedOrder, stockedProduct, UPDATE_STATUS } from '../support/orders';
 import { createPayment } from '../support/payments';
 import { startOrdersInstance } from '../support/orders-instance';
@@ -61,9 +61,10 @@ async function activeOn(service: 'orders' | 'gateway'): Promise<number> {
 describe('subscriptions through the gateway', () => {
   it('streams a payment to its order with fields from orders, auth, users, products and payments in one payload', async () => {
     const order = await newOrder();
+    const before = await activeOn('orders');
     const watching = watch(customer.accessToken, order.id);
     await watching.connected();
-    expect(await eventually(async () => (await activeOn('orders')) > 0)).toBe(true);
+    expect(await eventually(async () => (await activeOn('orders')) === before + 1)).toBe(true);
 
     const paid = await createPayment(customer, { orderId: order.id, paymentToken: 'sim_success' });
     expect(paid.errors).toBeUndefined();
@@ -122,11 +123,52 @@ describe('subscriptions through the gateway', () => {
     expect(await eventually(async () => (await activeOn('orders')) === before)).toBe(true);
   });
 
+  it('ends the client subscription with SERVICE_UNAVAILABLE when the orders subgraph goes away', async () => {
+    const order = await newOrder();
+    const before = await activeOn('orders');
+    const watching = watch(customer.accessToken, order.id);
+    await watching.connected();
+    expect(await eventually(async () => (await activeOn('orders')) === before + 1)).toBe(true);
+    await controlService('orders', 'stop');
+    try {
+      await expect(watching.next(10_000)).rejects.toThrow(/SERVICE_UNAVAILABLE/);
+    } finally {
+      await controlService('orders', 'start');
+    }
+    expect(await eventually(async () => ((await (await fetch(testEnvironment().gatewayUrl.replace(/\/graphql$/, '/health'))).json()) as any).subscriptions.upstream === 0)).toBe(true);
+  });
+
+  it('refuses a new subscription on an open connection once its session is signed out', async () => {
+    const leaver = await registerCustomer('gateway-leaver');
+    const order = await placedOrder(leaver, { lines: [{ productId, quantity: 1 }], shippingAddressId: await addressOf(leaver) });
+    const codes: string[] = [];
+    let closedWith: number | undefined;
+    const client = createClient({
+      url: testEnvironment().gatewayUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${leaver.accessToken}` },
+      on: { closed: (event) => (closedWith = (event as { code: number }).code) },
+    });
+    const first = new Promise<void>((resolve) => client.subscribe({ query: WATCH, variables: { orderId: order.id } }, { next: () => {}, error: () => {}, complete: () => {} }) && setTimeout(resolve, 500));
+    await first;
+    expect((await graphqlRequest(`mutation { logout }`, { token: leaver.accessToken })).data?.logout).toBe(true);
+    await new Promise<void>((resolve) => {
+      client.subscribe(
+        { query: WATCH, variables: { orderId: order.id } },
+        { next: () => {}, error: (error) => (codes.push(...(Array.isArray(error) ? error.map((entry: any) => entry.extensions?.code) : [`closed ${(error as any).code}`])), resolve()), complete: () => resolve() },
+      );
+    });
+    expect(codes.some((code) => code === 'UNAUTHENTICATED' || code === 'closed 4403')).toBe(true);
+    expect(await eventually(async () => closedWith === 4403)).toBe(true);
+    await client.dispose();
+  });
+
   it('keeps delivering to staff watching every order, across changes made by anyone', async () => {
+    const before = await activeOn('orders');
     const watching = watch(staff.accessToken, null);
     await watching.connected();
-    expect(await eventually(async () => (await activeOn('orders')) > 0)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await eventually(async () => (await activeOn('orders')) === before + 1)).toBe(true);
     const order = await newOrder();
     await graphqlRequest(UPDATE_STATUS, { token: staff.accessToken, variables: { id: order.id, status: 'CANCELLED', reason: 'watched' } });
     const event = (await watching.next(10_000)) as any;
@@ -137,6 +179,7 @@ describe('subscriptions through the gateway', () => {
 describe('limits', () => {
   it('refuses operations beyond the per-connection limit with TOO_MANY_REQUESTS, and keeps the others', async () => {
     const order = await newOrder();
+    const before = await activeOn('orders');
     const results = await new Promise<{ ok: number; refused: string[] }>((resolve) => {
       const client = createClient({
         url: testEnvironment().gatewayUrl.replace(/^http/, 'ws'),
@@ -150,13 +193,14 @@ describe('limits', () => {
         client.subscribe({ query: WATCH, variables: { orderId: order.id } }, { next: () => {}, complete: () => {}, error: (error) => refused.push((error as any[])[0].extensions.code) });
       }
       setTimeout(async () => {
-        const open = (await activeOn('gateway')) as number;
+        const upstream = (await activeOn('orders')) - before;
         await client.dispose();
-        resolve({ ok: open, refused });
+        resolve({ ok: upstream, refused });
       }, 1_000);
     });
     expect(results.refused).toEqual(['TOO_MANY_REQUESTS']);
-    expect(results.ok).toBeGreaterThanOrEqual(Number(testEnvironment().env.SUBSCRIPTIONS_PER_CONNECTION));
+    // Exactly the allowed ones reached the orders subgraph.
+    expect(results.ok).toBe(Number(testEnvironment().env.SUBSCRIPTIONS_PER_CONNECTION));
   });
 });
 

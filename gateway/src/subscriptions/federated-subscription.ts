@@ -25,6 +25,27 @@ export interface FederatedSubscriptionOptions {
   countUpstream?: (delta: 1 | -1) => void;
 }
 
+/** Events waiting for a slow client (or slow subgraphs) before the oldest are dropped. */
+const MAX_PENDING_EVENTS = 100;
+/** Pings to the owner every so often; a pong missing this long means the socket is dead. */
+const UPSTREAM_PING_MS = 15_000;
+const UPSTREAM_PONG_TIMEOUT_MS = 5_000;
+/** Longest wait for the owner to accept the socket and acknowledge connection_init. */
+const UPSTREAM_CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * `ws` with a handshake timeout, so an owner that accepts TCP but never answers fails
+ * fast. Socket errors are also reported as a close, which graphql-ws handles; the
+ * listener keeps one raised after graphql-ws let go (a socket terminated while still
+ * connecting) from becoming an uncaught 'error' that would end the gateway.
+ */
+class TimedWebSocket extends WebSocket {
+  constructor(address: string | URL, protocols?: string | string[]) {
+    super(address, protocols, { handshakeTimeout: UPSTREAM_CONNECT_TIMEOUT_MS });
+    this.on('error', () => {});
+  }
+}
+
 /**
  * Runs one client subscription across the supergraph. The root field's owner gets the
  * subscription over graphql-ws, signed for the subscriber exactly like HTTP fetches; for
@@ -32,62 +53,129 @@ export interface FederatedSubscriptionOptions {
  * the query plan, as the subscriber, and the whole payload is shaped to the client's
  * selection by Apollo's own executor. Ending it (client complete or disconnect) closes
  * the upstream subscription at once; the upstream ending ends it, an upstream failure
- * with an error.
+ * (including a dead socket: pings unanswered) ends it with an error. At most
+ * {@link MAX_PENDING_EVENTS} events wait for a slow client; older ones are dropped.
  */
 export function subscribeFederated(options: FederatedSubscriptionOptions): AsyncIterableIterator<ExecutionResult> {
   const { primary } = options.plan;
   const url = options.subgraphUrls[primary.serviceName];
   if (!url) throw new Error(`no URL for subgraph ${primary.serviceName}`);
+  const log = options.context.log;
+  let pongTimer: NodeJS.Timeout | undefined;
+  let opened = false;
+  let closeEvent: { code?: number; reason?: string } | undefined;
   const client: Client = createClient({
     url: url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
+    webSocketImpl: TimedWebSocket,
     retryAttempts: 0,
-    // The subgraph sends no pings; ours keep idle upstream sockets alive and detect dead ones.
-    keepAlive: 15_000,
+    lazy: false,
+    connectionAckWaitTimeout: UPSTREAM_CONNECT_TIMEOUT_MS,
+    keepAlive: UPSTREAM_PING_MS,
     connectionParams: () => ({
       [GATEWAY_SIGNATURE_HEADER]: signGatewayConnection({ identity: options.context.identity, clientIp: options.context.clientIp }, options.gatewaySecret),
     }),
+    on: {
+      ping: (received) => {
+        if (!received) pongTimer = setTimeout(() => client.terminate(), UPSTREAM_PONG_TIMEOUT_MS);
+      },
+      pong: (received) => {
+        if (received) clearTimeout(pongTimer);
+      },
+      connected: () => {
+        opened = true;
+        options.countUpstream?.(1);
+      },
+      closed: (event) => {
+        clearTimeout(pongTimer);
+        if (opened) options.countUpstream?.(-1);
+        closeEvent = event as { code?: number; reason?: string };
+      },
+    },
+    onNonLazyError: () => {},
   });
-  const variables = pick(options.variables, primary.variableUsages);
-  const upstream = client.iterate<Record<string, unknown>>({ query: primary.operation, variables, ...(primary.operationName && { operationName: primary.operationName }) });
-  options.countUpstream?.(1);
+
+  // Upstream events wait here for the client; a bounded queue, unlike graphql-ws's iterate().
+  const queue: FormattedExecutionResult<Record<string, unknown>, unknown>[] = [];
+  let failure: unknown;
+  let finished = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const unsubscribe = client.subscribe<Record<string, unknown>>(
+    { query: primary.operation, variables: pick(options.variables, primary.variableUsages), ...(primary.operationName && { operationName: primary.operationName }) },
+    {
+      next: (value) => {
+        if (queue.length >= MAX_PENDING_EVENTS) {
+          queue.shift();
+          log.warn({ service: primary.serviceName }, 'a subscriber fell behind; dropped its oldest event');
+        }
+        queue.push(value);
+        notify();
+      },
+      error: (error) => {
+        failure = error;
+        notify();
+      },
+      complete: () => {
+        finished = true;
+        notify();
+      },
+    },
+  );
+
   let ended = false;
-  const end = async () => {
+  // Never throws: it runs from a client's disconnect, where a rejection would be unhandled.
+  const end = () => {
     if (ended) return;
     ended = true;
-    options.countUpstream?.(-1);
-    await upstream.return?.();
-    await client.dispose();
+    notify();
+    try {
+      unsubscribe();
+    } catch {
+      // already gone
+    }
+    client.terminate();
   };
 
   const iterator: AsyncIterableIterator<ExecutionResult> = {
     async next() {
+      while (!ended && !queue.length && failure === undefined && !finished) await new Promise<void>((resolve) => (wake = resolve));
       if (ended) return { value: undefined, done: true };
-      let event: IteratorResult<FormattedExecutionResult<Record<string, unknown>, unknown>>;
-      try {
-        event = await upstream.next();
-      } catch (error) {
-        await end();
-        throw upstreamFailure(primary.serviceName, error);
+      const event = queue.shift();
+      if (event) {
+        let value: ExecutionResult;
+        try {
+          value = await complete(options, event);
+        } catch (error) {
+          end();
+          throw error;
+        }
+        // The client may have completed while the event's plan ran: send nothing more.
+        return ended ? { value: undefined, done: true } : { value, done: false };
       }
-      if (event.done) {
-        await end();
-        return { value: undefined, done: true };
+      end();
+      if (failure !== undefined) {
+        log.warn({ service: primary.serviceName, close: closeEvent, error: describe(failure) }, 'upstream subscription failed');
+        throw upstreamFailure(primary.serviceName, failure);
       }
-      return { value: await complete(options, event.value), done: false };
+      return { value: undefined, done: true };
     },
     async return() {
-      await end();
+      end();
       return { value: undefined, done: true };
     },
     async throw(error: unknown) {
-      await end();
+      end();
       throw error;
     },
     [Symbol.asyncIterator]: () => iterator,
   };
   return iterator;
 }
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : Array.isArray(error) ? JSON.stringify(error) : String((error as { code?: number })?.code ?? error));
 
 /**
  * One event, completed and shaped: the upstream payload is fed to Apollo's executor as
@@ -108,15 +196,22 @@ async function complete(options: FederatedSubscriptionOptions, event: FormattedE
     metrics: {},
     logger: options.context.log,
   };
-  const result = await executeQueryPlan(
+  const result = (await executeQueryPlan(
     queryPlan,
     { ...options.serviceMap, [EVENT_SOURCE]: eventSource },
     requestContext as never,
     options.plan.operationContext,
     options.planner.supergraphSchema,
     options.planner.apiSchema,
-  );
-  return result as ExecutionResult;
+  )) as ExecutionResult;
+  if (!result.errors?.length) return result;
+  // Errors of the event itself name the owner, not the internal event source; plain Errors become GraphQL errors.
+  const errors = result.errors.map((error) => {
+    const graphQLError = error instanceof GraphQLError ? error : new GraphQLError((error as Error).message, { originalError: error as Error });
+    if (graphQLError.extensions.serviceName === EVENT_SOURCE) graphQLError.extensions.serviceName = options.plan.primary.serviceName;
+    return graphQLError;
+  });
+  return { ...result, errors };
 }
 
 const toGraphQLError = (error: { message: string; extensions?: Record<string, unknown>; path?: readonly (string | number)[] }) =>

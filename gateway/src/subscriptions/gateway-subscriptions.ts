@@ -2,8 +2,9 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServiceMap } from '@apollo/gateway';
 import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { CodedError, ErrorCode, formatGraphQLError, newSpanId, newTraceId, type Identity, type Logger } from '#kernel';
 import type { Authenticator } from '../authenticator';
 import { clientIpOf } from '../client-ip';
@@ -37,6 +38,8 @@ export interface GatewaySubscriptions {
 /** What one client connection keeps. */
 type ConnectionState = {
   identity?: Identity | null;
+  /** The connection's `Authorization` value, checked again at every subscribe (revocation). */
+  authorization?: string;
   clientIp?: string | null;
   expiry?: NodeJS.Timeout;
 };
@@ -56,7 +59,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
   const { server, planner, log } = options;
   const path = options.path ?? '/graphql';
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
-  let connections = 0;
+  const connections = new Set<unknown>();
   let active = 0;
   let upstream = 0;
   let stopping = false;
@@ -70,31 +73,40 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
   useServer<Record<string, unknown> | undefined, ConnectionState>(
     {
       schema: planner.apiGraphQLSchema,
+      // Internal failures close the socket with a generic reason, never the error's message.
+      isProd: true,
       connectionInitWaitTimeout: options.initTimeoutMs,
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const given = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        const authorization = typeof given === 'string' ? given : undefined;
         let identity: Identity | null;
         try {
-          identity = await options.authenticator.identify(typeof authorization === 'string' ? authorization : undefined, log);
+          identity = await options.authenticator.identify(authorization, log);
         } catch (error) {
-          if (error instanceof CodedError) return false; // closes 4403 Forbidden
-          throw error;
+          if (!(error instanceof CodedError)) throw error;
+          // Tokens cannot be checked right now: not the client's fault, so not 4403.
+          if (error.extensions.code === ErrorCode.SERVICE_UNAVAILABLE) ctx.extra.socket.close(1013, 'Try again later');
+          return false; // closes 4403 Forbidden
         }
+        // The client may have gone while its token was checked.
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         ctx.extra.identity = identity;
+        ctx.extra.authorization = authorization;
         ctx.extra.clientIp = clientIpOf(ctx.extra.request, options.trustProxy);
-        const expiresAt = typeof authorization === 'string' ? tokenExpiry(authorization) : undefined;
+        const expiresAt = authorization ? tokenExpiry(authorization) : undefined;
         if (expiresAt) {
-          ctx.extra.expiry = setTimeout(() => ctx.extra.socket.close(4403, 'Forbidden: the access token expired'), Math.max(0, expiresAt - Date.now()));
+          // Clamped: setTimeout overflows past ~24.8 days.
+          ctx.extra.expiry = setTimeout(() => ctx.extra.socket.close(4403, 'Forbidden: the access token expired'), Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
           ctx.extra.expiry.unref();
         }
-        connections++;
+        connections.add(ctx);
         return true;
       },
       onClose: (ctx) => {
-        if (ctx.extra.expiry) clearTimeout(ctx.extra.expiry);
-        if (ctx.acknowledged) connections--;
+        clearTimeout(ctx.extra.expiry);
+        connections.delete(ctx);
       },
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         // graphql-ws has already registered this operation's id when it asks us.
         if (Object.keys(ctx.subscriptions).length > options.maxPerConnection) {
           return [coded(`At most ${options.maxPerConnection} operations may run on one connection.`, ErrorCode.TOO_MANY_REQUESTS)];
@@ -112,6 +124,17 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         if (operation.operation !== 'subscription') {
           return [coded('Only subscriptions run over WebSocket; send queries and mutations over HTTP.', 'BAD_REQUEST')];
         }
+        const coerced = getVariableValues(planner.apiGraphQLSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
+        if (coerced.errors) return coerced.errors.map((error) => coded(error.message, ErrorCode.BAD_USER_INPUT));
+        // The token may have been revoked since the connection opened (signed out elsewhere).
+        if (ctx.extra.authorization) {
+          try {
+            await options.authenticator.identify(ctx.extra.authorization, log);
+          } catch {
+            ctx.extra.socket.close(4403, 'Forbidden: the access token is no longer valid');
+            return [coded('The access token is no longer valid; sign in again.', ErrorCode.UNAUTHENTICATED)];
+          }
+        }
         const traceId = newTraceId();
         const context: GatewayContext = {
           identity: ctx.extra.identity ?? null,
@@ -123,7 +146,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
           schema: planner.apiGraphQLSchema,
           document,
           operationName: payload.operationName,
-          variableValues: payload.variables ?? {},
+          variableValues: coerced.coerced,
           contextValue: context,
         };
       },
@@ -158,7 +181,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
   );
 
   return {
-    stats: () => ({ connections, active, upstream }),
+    stats: () => ({ connections: connections.size, active, upstream }),
     async stop() {
       stopping = true;
       for (const client of wss.clients) client.close(1001, 'Going away');
@@ -204,7 +227,12 @@ function counted(stream: AsyncIterableIterator<ExecutionResult>, count: (delta: 
     },
     return: async () => {
       close();
-      return (await stream.return?.()) ?? { value: undefined, done: true };
+      try {
+        await stream.return?.();
+      } catch {
+        // ending must not fail: graphql-ws calls this when the client goes away
+      }
+      return { value: undefined, done: true };
     },
     throw: async (error: unknown) => {
       close();
