@@ -30,8 +30,8 @@ const MAX_PENDING_EVENTS = 100;
 /** Pings to the owner every so often; a pong missing this long means the socket is dead. */
 const UPSTREAM_PING_MS = 15_000;
 const UPSTREAM_PONG_TIMEOUT_MS = 5_000;
-/** Longest wait for the owner to accept the socket and acknowledge connection_init. */
-const UPSTREAM_CONNECT_TIMEOUT_MS = 5_000;
+/** Longest wait for the owner to accept the socket and acknowledge connection_init (generous: a burst of subscribers queues there). */
+const UPSTREAM_CONNECT_TIMEOUT_MS = 15_000;
 
 /**
  * `ws` with a handshake timeout, so an owner that accepts TCP but never answers fails
@@ -88,7 +88,8 @@ export function subscribeFederated(options: FederatedSubscriptionOptions): Async
       closed: (event) => {
         clearTimeout(pongTimer);
         if (opened) options.countUpstream?.(-1);
-        closeEvent = event as { code?: number; reason?: string };
+        const { code, reason } = event as { code?: number; reason?: string };
+        closeEvent = { code, reason };
       },
     },
     onNonLazyError: () => {},
@@ -175,7 +176,8 @@ export function subscribeFederated(options: FederatedSubscriptionOptions): Async
   return iterator;
 }
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : Array.isArray(error) ? JSON.stringify(error) : String((error as { code?: number })?.code ?? error));
+const describe = (error: unknown) =>
+  error instanceof Error ? error.message : Array.isArray(error) ? JSON.stringify(error) : `closed ${(error as { code?: number })?.code ?? 'abnormally'}`;
 
 /**
  * One event, completed and shaped: the upstream payload is fed to Apollo's executor as
