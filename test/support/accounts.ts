@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import WebSocket from 'ws';
+import { createShopClient, LoginDocument, RegisterDocument, type ShopClient, type ShopClientOptions } from '../../client/src';
 import { graphqlRequest, testEnvironment, type GraphQLResult, type RequestOptions } from './clients';
 
 export const REGISTER = /* GraphQL */ `
@@ -37,23 +39,33 @@ export function callAs<T = Record<string, any>>(ip: string, query: string, optio
   return graphqlRequest<T>(query, { ...options, headers: { 'x-forwarded-for': ip, ...options.headers } });
 }
 
-/** Registers a new customer through the gateway and returns its tokens. */
+/**
+ * The typed client (client/src) on the run's gateway, signed in as `user` when given,
+ * calling from the user's own address (X-Forwarded-For) so rate limits stay apart.
+ */
+export function shopClient(user?: { accessToken: string; refreshToken: string | null; ip: string } | null, options: Partial<ShopClientOptions> = {}): ShopClient {
+  return createShopClient({
+    url: testEnvironment().gatewayUrl,
+    webSocketImpl: WebSocket,
+    tokens: user ? { accessToken: user.accessToken, refreshToken: user.refreshToken } : null,
+    ...options,
+    headers: { 'x-forwarded-for': user?.ip ?? randomIp(), ...options.headers },
+  });
+}
+
+/** Registers a new customer through the gateway (with the typed client) and returns its tokens. */
 export async function registerCustomer(label = 'customer'): Promise<SignedIn> {
   const email = uniqueEmail(label);
   const password = `Correct-${randomBytes(6).toString('hex')}`;
   const ip = randomIp();
-  const result = await callAs(ip, REGISTER, { variables: { input: { email, password, name: `Test ${label}` } } });
-  if (!result.data?.register) throw new Error(`register failed: ${JSON.stringify(result.errors)}`);
-  const { accessToken, refreshToken, user } = result.data.register;
-  return { userId: user.id, email, password, accessToken, refreshToken, ip };
+  const { register } = await shopClient(null, { headers: { 'x-forwarded-for': ip } }).request(RegisterDocument, { input: { email, password, name: `Test ${label}` } });
+  return { userId: register.user.id, email, password, accessToken: register.accessToken, refreshToken: register.refreshToken, ip };
 }
 
-/** Signs in again with the user's password. */
+/** Signs in again with the user's password (with the typed client). */
 export async function login(user: Pick<SignedIn, 'email' | 'password' | 'ip'>): Promise<SignedIn & { roles: string[] }> {
-  const result = await callAs(user.ip, LOGIN, { variables: { input: { email: user.email, password: user.password } } });
-  if (!result.data?.login) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
-  const { accessToken, refreshToken, user: account } = result.data.login;
-  return { ...user, userId: account.id, roles: account.roles, accessToken, refreshToken };
+  const { login: session } = await shopClient(null, { headers: { 'x-forwarded-for': user.ip } }).request(LoginDocument, { input: { email: user.email, password: user.password } });
+  return { ...user, userId: session.user.id, roles: session.user.roles, accessToken: session.accessToken, refreshToken: session.refreshToken };
 }
 
 /** The newest email the auth subgraph wrote for `to` (mail goes to the run's MAIL_DIR in tests). */

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { expect } from 'vitest';
 import { eventStream, eventSubject, nextEventId, type EventEnvelope } from '#kernel';
-import type { SignedIn } from './accounts';
+import { AddAddressDocument, AdjustInventoryDocument, CreateProductDocument, type AddressInput, type ProductStatus } from '../../client/src';
+import { shopClient, type SignedIn } from './accounts';
 import { graphqlRequest, testEnvironment, type GraphQLResult } from './clients';
 
 /** Every field of an order the orders subgraph owns, plus one from each neighbour. */
@@ -19,37 +20,31 @@ export const CANCEL_ORDER = `mutation ($id: ID!, $reason: String) { cancelOrder(
 export const UPDATE_STATUS = `mutation ($id: ID!, $status: OrderStatus!, $reason: String) { updateOrderStatus(id: $id, status: $status, reason: $reason) { ${ORDER_FIELDS} } }`;
 export const ORDER = `query ($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`;
 const STOCK = `query ($id: ID!) { product(id: $id) { inventory { onHand reserved available } } }`;
-const CREATE_PRODUCT = `mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }`;
-const ADJUST = `mutation ($id: ID!, $delta: Int!) { adjustInventory(productId: $id, delta: $delta, reason: "stock for order tests") { onHand } }`;
-const ADD_ADDRESS = `mutation ($input: AddressInput!) { addAddress(input: $input) { id } }`;
 
 export const BERLIN = { recipientName: 'Erika Mustermann', line1: 'Unter den Linden 1', city: 'Berlin', postalCode: '10117', countryCode: 'DE' };
 
-/** A product on sale with `stock` units on hand, created through the gateway by staff. */
-export async function stockedProduct(staff: SignedIn, options: { stock: number; price?: number; currency?: string; status?: string; name?: string }): Promise<string> {
+/** A product on sale with `stock` units on hand, created through the gateway by staff (with the typed client). */
+export async function stockedProduct(staff: SignedIn, options: { stock: number; price?: number; currency?: string; status?: ProductStatus; name?: string }): Promise<string> {
   const slug = `orderable-${randomBytes(5).toString('hex')}`;
-  const input = {
-    name: options.name ?? `Orderable ${slug.slice(-6)}`,
-    slug,
-    price: { amount: options.price ?? 1250, currency: options.currency ?? 'USD' },
-    status: options.status ?? 'ACTIVE',
-  };
-  const created = await graphqlRequest(CREATE_PRODUCT, { token: staff.accessToken, variables: { input } });
-  const id = created.data?.createProduct?.id as string | undefined;
-  if (!id) throw new Error(`createProduct failed: ${JSON.stringify(created.errors)}`);
+  const client = shopClient(staff);
+  const { createProduct } = await client.request(CreateProductDocument, {
+    input: {
+      name: options.name ?? `Orderable ${slug.slice(-6)}`,
+      slug,
+      price: { amount: options.price ?? 1250, currency: options.currency ?? 'USD' },
+      status: options.status ?? 'ACTIVE',
+    },
+  });
   if (options.stock > 0) {
-    const adjusted = await graphqlRequest(ADJUST, { token: staff.accessToken, variables: { id, delta: options.stock } });
-    if (adjusted.data?.adjustInventory?.onHand !== options.stock) throw new Error(`adjustInventory failed: ${JSON.stringify(adjusted.errors)}`);
+    const { adjustInventory } = await client.request(AdjustInventoryDocument, { productId: createProduct.id, delta: options.stock, reason: 'stock for order tests' });
+    if (adjustInventory.onHand !== options.stock) throw new Error(`adjustInventory left ${adjustInventory.onHand} on hand, not ${options.stock}`);
   }
-  return id;
+  return createProduct.id;
 }
 
-/** A shipping address of `customer`, added through the gateway; returns its id. */
-export async function addressOf(customer: SignedIn, input: Record<string, unknown> = BERLIN): Promise<string> {
-  const added = await graphqlRequest(ADD_ADDRESS, { token: customer.accessToken, variables: { input } });
-  const id = added.data?.addAddress?.id as string | undefined;
-  if (!id) throw new Error(`addAddress failed: ${JSON.stringify(added.errors)}`);
-  return id;
+/** A shipping address of `customer`, added through the gateway (with the typed client); returns its id. */
+export async function addressOf(customer: SignedIn, input: AddressInput = BERLIN): Promise<string> {
+  return (await shopClient(customer).request(AddAddressDocument, { input })).addAddress.id;
 }
 
 /** Sends placeOrder as `customer`; a fresh idempotency key unless one is given. */
