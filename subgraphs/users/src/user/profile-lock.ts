@@ -12,16 +12,18 @@ export type UsersTransaction = Parameters<Parameters<PrismaClient['$transaction'
  * user, or (without `create`) an unknown one, is NOT_FOUND.
  */
 export async function lockProfile(tx: UsersTransaction, userId: string, options: { create: boolean }): Promise<void> {
-  // Lock first and insert only when missing: INSERT IGNORE on an existing row takes a
-  // shared lock, and upgrading it in concurrent transactions deadlocks.
-  let rows = await selectForUpdate(tx, userId);
-  if (!rows.length && options.create) {
+  if (options.create) {
+    // One statement that creates the row or, when it exists, locks it exclusively. Not a
+    // locking read first (on a missing row it takes a gap lock that two new users' inserts
+    // deadlock on), not INSERT IGNORE (a shared lock that concurrent upgrades deadlock on),
+    // and not a plain read first (it would fix the transaction's snapshot before the row).
     await tx.$executeRawUnsafe(
-      'INSERT IGNORE INTO profiles (user_id, email_verified, created_at, updated_at) VALUES (?, 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))',
+      `INSERT INTO profiles (user_id, email_verified, created_at, updated_at) VALUES (?, 0, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))
+       ON DUPLICATE KEY UPDATE user_id = user_id`,
       userId,
     );
-    rows = await selectForUpdate(tx, userId);
   }
+  const rows = await selectForUpdate(tx, userId);
   if (!rows.length || rows[0]!.deleted_at) throw notFound('User', userId);
 }
 
