@@ -8,6 +8,10 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  /** An operation over one of the gateway's limits (depth, cost, ...); `extensions.limit` names it, `extensions.max` its value. */
+  OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
+  /** The gateway stopped waiting for the operation (GATEWAY_REQUEST_TIMEOUT_MS); a mutation may still complete. */
+  GATEWAY_TIMEOUT: 'GATEWAY_TIMEOUT',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { GATEWAY_SIGNATURE_HEADER, verifyGatewaySignature, type ForwardedCaller } from './gateway-signature';
+import { ErrorCode } from './errors';
 import type { Logger } from './logger';
 import { traceFromHeader, type TraceContext } from './trace';
 
@@ -22,6 +23,11 @@ export interface HttpServerOptions<TContext extends BaseContext> {
      * its exact body, made with this secret; any other gets 401 before Apollo Server sees it.
      */
     gatewaySecret?: string;
+    /**
+     * Longest wait for Apollo Server's answer, in ms; then 504 GATEWAY_TIMEOUT. The
+     * operation itself is not cancelled (a mutation may still complete). Default: none.
+     */
+    timeoutMs?: number;
   };
   /**
    * Extra routes keyed `"GET /health"`, `"POST /payments/webhook"`, ...; never on the GraphQL
@@ -31,7 +37,42 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   routes?: Record<string, RouteHandler>;
   /** Largest request body accepted, in bytes; default 1 MiB. Larger bodies get 413. */
   maxBodyBytes?: number;
+  /**
+   * Runs first for every request, after the security headers are set (CORS, say);
+   * returns true when it answered the request itself.
+   */
+  onRequest?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+  /**
+   * Sends `strict-transport-security` on every response; default: when NODE_ENV is
+   * `production`. Only meaningful behind TLS, which browsers then insist on for a year.
+   */
+  strictTransportSecurity?: boolean;
 }
+
+/**
+ * Headers every response carries. No content-security-policy: the only HTML served is
+ * Apollo Sandbox (outside production), which a CSP would break. A route may override
+ * one with `res.setHeader` before it answers (public images relax the resource policy).
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+/** `strict-transport-security` in production: one year, subdomains included. */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
+
+/** What a GraphQL request that outlived `graphql.timeoutMs` is answered (HTTP 504). */
+export const gatewayTimeoutBody = (timeoutMs: number) => ({
+  errors: [
+    {
+      message: `The operation did not finish within ${timeoutMs} ms; it may still complete, so check before retrying a mutation.`,
+      extensions: { code: ErrorCode.GATEWAY_TIMEOUT },
+    },
+  ],
+});
 
 /** Thrown by {@link readBody} when a body exceeds its limit. */
 export class BodyTooLargeError extends Error {}
@@ -107,11 +148,21 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         body = raw.toString('utf8');
       }
     }
-    const response = await graphql.server.executeHTTPGraphQLRequest({
+    const execution = graphql.server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
       context: () => graphql.context(req, trace, forwarded),
     });
-    for (const [name, value] of response.headers) res.setHeader(name, value);
+    const response = graphql.timeoutMs === undefined ? await execution : await withTimeout(execution, graphql.timeoutMs);
+    if (response === TIMED_OUT) {
+      log.warn({ traceId: trace.traceId, timeoutMs: graphql.timeoutMs }, 'a GraphQL request timed out');
+      execution.catch(() => undefined);
+      return sendJson(res, 504, gatewayTimeoutBody(graphql.timeoutMs!));
+    }
+    for (const [name, value] of response.headers) {
+      // Keep a `vary` set before (CORS varies on origin) beside Apollo's own.
+      const earlier = name === 'vary' ? res.getHeader('vary') : undefined;
+      res.setHeader(name, earlier ? `${String(earlier)}, ${value}` : value);
+    }
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
@@ -121,8 +172,12 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     res.end();
   };
 
+  const strictTransportSecurity = options.strictTransportSecurity ?? process.env.NODE_ENV === 'production';
+
   return createServer((req, res) => {
     const started = process.hrtime.bigint();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (strictTransportSecurity) res.setHeader('strict-transport-security', STRICT_TRANSPORT_SECURITY);
     const trace = traceFromHeader(req.headers.traceparent as string | undefined);
     const queryAt = req.url?.indexOf('?') ?? -1;
     const path = queryAt === -1 ? (req.url ?? '/') : req.url!.slice(0, queryAt);
@@ -136,6 +191,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       );
     });
 
+    if (options.onRequest?.(req, res, path)) return;
     // GraphQL first: it is the hot path, and no route may sit on it.
     const route = path === graphqlPath ? null : (routes[`${req.method} ${path}`] ?? prefixRouteFor(routes, req.method, path));
     const work =
@@ -147,6 +203,21 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       else res.destroy();
     });
   });
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+/** `promise`, or {@link TIMED_OUT} when it has not settled after `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The `"METHOD /prefix/*"` route whose prefix `path` starts with (longest first), if any. */

@@ -91,6 +91,8 @@ export function avatarProxyRoutes(options: AvatarProxyOptions): Record<string, R
     },
     'GET /avatars/*': async (req, res) => {
       const path = (req.url ?? '/').split('?')[0]!;
+      // Public images the storefront shows with <img> from its own origin on the same site.
+      res.setHeader('cross-origin-resource-policy', 'same-site');
       await forward(res, path, { method: 'GET' });
     },
   };

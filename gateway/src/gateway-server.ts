@@ -4,7 +4,8 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { createHttpServer, createLogger, createRedis, formatGraphQLError, Lifecycle, listen, sendJson } from '#kernel';
+import type { GraphQLFormattedError } from 'graphql';
+import { createHttpServer, createLogger, createRedis, formatGraphQLError, Lifecycle, listen, sendJson, type Logger } from '#kernel';
 import { Authenticator } from './authenticator';
 import { avatarProxyRoutes } from './avatar-proxy';
 import { webhookProxyRoutes } from './webhook-proxy';
@@ -13,6 +14,10 @@ import type { GatewayConfig } from './gateway-config';
 import type { GatewayContext } from './gateway-context';
 import { JwksKeyStore, jwksUrlFor } from './jwks';
 import { subgraphsOf, checkSubgraphs } from './readiness';
+import { corsHandler } from './security/cors';
+import { GatewayRateLimit } from './security/gateway-rate-limit';
+import { withoutSuggestions } from './security/hide-suggestions';
+import { formatOperationLimitError, operationLimitsPlugin, operationLimitsServerOptions } from './security/operation-limits-plugin';
 import { SubgraphDataSource } from './subgraph-data-source';
 import { attachGatewaySubscriptions, type GatewaySubscriptions } from './subscriptions/gateway-subscriptions';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner';
@@ -28,8 +33,10 @@ export interface RunningGateway {
  * Serves the supergraph at `/graphql`: `@apollo/gateway` plans and runs each operation
  * against the subgraphs named in the supergraph file. Each request's bearer token is
  * verified once, here; subgraphs get the resulting identity in a signed header.
- * Production turns off introspection and the Sandbox landing page; CSRF prevention
- * stays on everywhere.
+ * Production turns off introspection, the Sandbox landing page and "Did you mean"
+ * hints; CSRF prevention stays on everywhere, batched requests are refused. Every
+ * operation is held to the limits in `config.operationLimits` and counted against the
+ * rate limit, over HTTP and WebSocket; see gateway/src/security/.
  */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   const log = createLogger({ service: 'gateway', level: config.logLevel });
@@ -53,6 +60,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     if (!jwksUrl) log.warn('no auth subgraph and no AUTH_JWKS_URL: every access token will be refused');
     const keys = jwksUrl ? new JwksKeyStore({ url: jwksUrl, log }) : undefined;
     const authenticator = new Authenticator({ keyFor: keys && ((kid) => keys.keyFor(kid)), redis });
+    const rateLimit = new GatewayRateLimit({ redis, log, ...config.rateLimit });
+    const formatError = (formatted: GraphQLFormattedError, error: unknown, errorLog: Logger) => {
+      const safe = formatOperationLimitError(formatted, error, config.operationLimits) ?? formatGraphQLError(formatted, error, errorLog);
+      return config.production ? withoutSuggestions(safe) : safe;
+    };
 
     const dataSourceFor = (name: string, url: string) =>
       new SubgraphDataSource(name, config.subgraphUrls[name] ?? url, { timeoutMs: config.subgraphTimeoutMs, gatewaySecret: config.gatewaySecret });
@@ -61,9 +73,14 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       gateway,
       introspection: !config.production,
       csrfPrevention: true,
+      // Apollo's default, kept explicit: a JSON array of operations is refused (400 BAD_REQUEST).
+      allowBatchedHttpRequests: false,
+      hideSchemaDetailsFromClientErrors: config.production,
+      ...operationLimitsServerOptions(config.operationLimits),
       includeStacktraceInErrorResponses: false,
-      formatError: (formatted, error) => formatGraphQLError(formatted, error, log),
+      formatError: (formatted, error) => formatError(formatted, error, log),
       plugins: [
+        operationLimitsPlugin({ limits: config.operationLimits, rateLimit }),
         config.production
           ? ApolloServerPluginLandingPageDisabled()
           : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -94,8 +111,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     let subscriptions: GatewaySubscriptions | undefined;
     const server = createHttpServer<GatewayContext>({
       log,
+      onRequest: corsHandler(config.corsOrigins),
       graphql: {
         server: apollo,
+        timeoutMs: config.requestTimeoutMs,
         context: async (req, trace) => {
           const requestLog = log.child({ traceId: trace.traceId, spanId: trace.spanId });
           const identity = await authenticator.identify(req.headers.authorization, requestLog);
@@ -129,6 +148,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       gatewaySecret: config.gatewaySecret,
       trustProxy: config.trustProxy,
       log,
+      limits: config.operationLimits,
+      rateLimit,
+      formatError,
       ...config.subscriptions,
     });
     const port = await listen(server, config.port, config.bindHost);

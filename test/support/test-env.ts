@@ -83,6 +83,9 @@ export async function isolatedEnv(): Promise<{ runId: string; env: Record<string
     // Gateway subscriptions: a short connection_init wait, so the 4408 spec is quick.
     SUBSCRIPTION_INIT_TIMEOUT_MS: '1000',
     SUBSCRIPTIONS_PER_CONNECTION: '5',
+    // Gateway rate limit: the whole suite sends thousands of operations from a few addresses
+    // and users; it must never be what refuses one (the security spec starts its own gateway).
+    GATEWAY_RATE_LIMIT_POINTS: '1000000',
     // The transaction log stays in this run's MySQL, where the specs read it, even when the machine has MongoDB.
     MONGO_URL: '',
   };

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ServiceMap } from '@apollo/gateway';
-import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { getOperationAST, GraphQLError, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -9,6 +9,9 @@ import { CodedError, ErrorCode, formatGraphQLError, newSpanId, newTraceId, type 
 import type { Authenticator } from '../authenticator';
 import { clientIpOf } from '../client-ip';
 import type { GatewayContext } from '../gateway-context';
+import { RateLimitedError, type GatewayRateLimit } from '../security/gateway-rate-limit';
+import { OperationLimitError } from '../security/operation-limit-error';
+import { checkOperationCost, parseWithinLimits, type OperationLimits } from '../security/operation-limits';
 import { subscribeFederated } from './federated-subscription';
 import type { SubscriptionPlanner } from './subscription-planner';
 
@@ -25,6 +28,12 @@ export interface GatewaySubscriptionOptions {
   initTimeoutMs: number;
   maxPerConnection: number;
   maxPayloadBytes: number;
+  /** The limits HTTP operations are held to; each subscribe is checked the same way. */
+  limits: OperationLimits;
+  /** Counts each subscribe as 1 against the HTTP rate limit; absent, nothing is counted. */
+  rateLimit?: GatewayRateLimit;
+  /** Formats errors sent to clients; default the kernel's {@link formatGraphQLError}. */
+  formatError?: (formatted: GraphQLFormattedError, error: unknown, log: Logger) => GraphQLFormattedError;
   path?: string;
 }
 
@@ -57,6 +66,7 @@ type ConnectionState = {
  */
 export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions): GatewaySubscriptions {
   const { server, planner, log } = options;
+  const formatError = options.formatError ?? formatGraphQLError;
   const path = options.path ?? '/graphql';
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const connections = new Set<unknown>();
@@ -113,8 +123,10 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         }
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          // The same limits as over HTTP: size and tokens while parsing, then depth, aliases, directives, root fields.
+          document = parseWithinLimits(planner.apiGraphQLSchema, payload.query, options.limits);
         } catch (error) {
+          if (error instanceof OperationLimitError) return [error];
           return [coded((error as Error).message, 'GRAPHQL_PARSE_FAILED')];
         }
         const invalid = validate(planner.apiGraphQLSchema, document);
@@ -126,6 +138,12 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         }
         const coerced = getVariableValues(planner.apiGraphQLSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
         if (coerced.errors) return coerced.errors.map((error) => coded(error.message, ErrorCode.BAD_USER_INPUT));
+        try {
+          checkOperationCost(planner.apiGraphQLSchema, document, operation, payload.variables, options.limits);
+        } catch (error) {
+          if (error instanceof OperationLimitError) return [error];
+          throw error;
+        }
         // The token may have been revoked since the connection opened (signed out elsewhere).
         if (ctx.extra.authorization) {
           try {
@@ -134,6 +152,12 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
             ctx.extra.socket.close(4403, 'Forbidden: the access token is no longer valid');
             return [coded('The access token is no longer valid; sign in again.', ErrorCode.UNAUTHENTICATED)];
           }
+        }
+        try {
+          await options.rateLimit?.consume({ identity: ctx.extra.identity ?? null, clientIp: ctx.extra.clientIp ?? null }, 1);
+        } catch (error) {
+          if (error instanceof RateLimitedError) return [error];
+          throw error;
         }
         const traceId = newTraceId();
         const context: GatewayContext = {
@@ -173,9 +197,9 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
       onNext: (_ctx, _id, _payload, args, result) => {
         if (!result.errors?.length) return;
         const operationLog = (args.contextValue as GatewayContext).log;
-        return { ...result, errors: result.errors.map((error) => formatGraphQLError(error.toJSON(), error, operationLog)) };
+        return { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error, operationLog)) };
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatGraphQLError(error.toJSON(), error, log)),
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => formatError(error.toJSON(), error, log)),
     },
     wss,
   );
