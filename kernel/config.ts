@@ -81,6 +81,13 @@ export const subgraphEnv = {
    * shares the same outbox table, so any one of them publishes every event.
    */
   OUTBOX_RELAY: z.enum(['on', 'off']).default('on'),
+  /**
+   * Most `_entities` representations one request may carry (see entity-limit.ts); more is
+   * refused with OPERATION_LIMIT_EXCEEDED before anything runs. The gateway's largest
+   * legitimate fetch is a full page of orders with every line's product: 100 orders
+   * (largest page) × 50 lines (most an order may have) = 5000, so the default is exactly that.
+   */
+  MAX_ENTITY_REPRESENTATIONS: z.coerce.number().int().min(1).default(5000),
 };
 
 type Shape = Record<string, z.ZodType>;

@@ -8,6 +8,7 @@ import { databaseUrlFor, loadConfig, servicePort, subgraphEnv, type Config, type
 import { connectNats, createRedis } from './connections';
 import type { RequestContext } from './context';
 import { assertDatabaseReachable } from './database';
+import { entityLimitPlugin } from './entity-limit';
 import { formatGraphQLError } from './error-format';
 import type { ForwardedCaller } from './gateway-signature';
 import { createHttpServer, listen, sendJson, type RouteHandler } from './http-server';
@@ -125,7 +126,7 @@ export async function startSubgraph<TDb extends DatabaseClient, TLoaders>(
       // Subgraphs are reached through the gateway only; it decides what clients may see.
       introspection: true,
       includeStacktraceInErrorResponses: false,
-      plugins: [ApolloServerPluginInlineTraceDisabled()],
+      plugins: [ApolloServerPluginInlineTraceDisabled(), entityLimitPlugin({ maxRepresentations: config.MAX_ENTITY_REPRESENTATIONS })],
       formatError: (formatted, error) => formatGraphQLError(formatted, error, log),
     });
     await apollo.start();
