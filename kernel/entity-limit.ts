@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { Kind, type FieldNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import { Kind, valueFromASTUntyped, type FieldNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import { CodedError, ErrorCode } from './errors';
 
 /** Options of {@link entityLimitPlugin}. */
@@ -8,12 +8,17 @@ export interface EntityLimitOptions {
   maxRepresentations: number;
 }
 
-/** The error a request with too many representations gets (HTTP 400), in the gateway's limit vocabulary. */
+/**
+ * The error a request with too many representations gets, in the gateway's limit
+ * vocabulary. HTTP 200 on purpose: the gateway's data source reads the errors of a 200
+ * answer and passes the code on, while it reports any 4xx as the subgraph being down.
+ */
 export function tooManyRepresentations(count: number, max: number): CodedError {
   return new CodedError(ErrorCode.OPERATION_LIMIT_EXCEEDED, `The request asks for ${count} entity representations; at most ${max} are allowed.`, {
     limit: 'entities',
     max,
-    http: { status: 400 },
+    // Apollo Server would answer an error thrown this early with 500.
+    http: { status: 200 },
   });
 }
 
@@ -35,7 +40,12 @@ export function entityLimitPlugin<TContext extends BaseContext>(options: EntityL
           for (const definition of document.definitions) {
             if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition.selectionSet);
           }
-          const variables = request.variables ?? {};
+          // Variables as execution will see them: a default value counts when none was sent.
+          const variables: Record<string, unknown> = {};
+          for (const definition of operation.variableDefinitions ?? []) {
+            if (definition.defaultValue) variables[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+          }
+          Object.assign(variables, request.variables ?? {});
           let count = 0;
           for (const field of entityFields(operation.selectionSet, fragments, new Set())) {
             const argument = field.arguments?.find((candidate) => candidate.name.value === 'representations');

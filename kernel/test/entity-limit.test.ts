@@ -53,10 +53,17 @@ describe('entityLimitPlugin', () => {
     expect(resolved).toBe(3);
   });
 
-  it('refuses more representations in a variable with HTTP 400, before resolving any', async () => {
+  it('refuses more representations in a variable (HTTP 200 with the coded error, which a gateway passes on), before resolving any', async () => {
     const result = await run(ENTITIES, { representations: reps(4) });
-    expect(result.status).toBe(400);
+    expect(result.status).toBe(200);
     expect(result.data).toBeUndefined();
+    expect(result.errors?.map((error) => error.extensions)).toEqual([REFUSED]);
+    expect(resolved).toBe(0);
+  });
+
+  it('counts a variable\'s default value when the variable is not sent', async () => {
+    const inline = reps(4).map((rep) => `{ __typename: "Product", id: "${rep.id}" }`).join(', ');
+    const result = await run(`query ($r: [_Any!]! = [${inline}]) { _entities(representations: $r) { ... on Product { name } } }`, {});
     expect(result.errors?.map((error) => error.extensions)).toEqual([REFUSED]);
     expect(resolved).toBe(0);
   });

@@ -7,6 +7,8 @@ export const ROOT_FIELD_WEIGHTS: Readonly<Record<string, number>> = {
   register: 10,
   requestPasswordReset: 10,
   resetPassword: 10,
+  // Verifies the current password like login does: a stolen token must not make it a cheap oracle.
+  changePassword: 10,
   refreshToken: 5,
   placeOrder: 5,
   createPayment: 5,
