@@ -75,17 +75,21 @@ export const gatewayTimeoutBody = (timeoutMs: number) => ({
 });
 
 /** Thrown by {@link readBody} when a body exceeds its limit. */
-export class BodyTooLargeError extends Error {}
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body is larger than ${limit} bytes`);
+  }
+}
 
 /** Reads a whole request body, refusing more than `limit` bytes. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyTooLargeError();
+  if (declared > limit) throw new BodyTooLargeError(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new BodyTooLargeError();
+    if (size > limit) throw new BodyTooLargeError(limit);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -197,7 +201,8 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     const work =
       route === null ? handleGraphQL(req, res, trace, search) : route ? route(req, res, trace) : sendJson(res, 404, { error: 'not found' });
     Promise.resolve(work).catch((error: unknown) => {
-      if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: `request body is larger than ${maxBodyBytes} bytes` });
+      // A route's own limit, or the server's for /graphql: either way the client learns it.
+      if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: error.message });
       log.error({ traceId: trace.traceId, error }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'internal server error' });
       else res.destroy();

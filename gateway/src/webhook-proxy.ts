@@ -1,4 +1,4 @@
-import { BodyTooLargeError, newSpanId, readBody, sendJson, toTraceparent, type Logger, type RouteHandler } from '#kernel';
+import { newSpanId, readBody, sendJson, toTraceparent, type Logger, type RouteHandler } from '#kernel';
 
 /** Largest webhook body passed on; providers send a few KiB. */
 const MAX_WEBHOOK_BYTES = 64 * 1024;
@@ -20,13 +20,8 @@ export interface WebhookProxyOptions {
 export function webhookProxyRoutes({ paymentsOrigin, timeoutMs, log }: WebhookProxyOptions): Record<string, RouteHandler> {
   return {
     'POST /payments/webhook': async (req, res, trace) => {
-      let body: Buffer;
-      try {
-        body = await readBody(req, MAX_WEBHOOK_BYTES);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'payload too large' });
-        throw error;
-      }
+      // Beyond the limit readBody throws, and the HTTP server answers 413.
+      const body = await readBody(req, MAX_WEBHOOK_BYTES);
       const headers: Record<string, string> = { traceparent: toTraceparent({ traceId: trace.traceId, spanId: newSpanId() }) };
       for (const [name, value] of Object.entries(req.headers)) {
         if (typeof value === 'string' && (name === 'content-type' || name.endsWith('-signature'))) headers[name] = value;

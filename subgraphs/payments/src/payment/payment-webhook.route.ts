@@ -1,4 +1,4 @@
-import { BodyTooLargeError, readBody, sendJson, type RouteHandler } from '#kernel';
+import { readBody, sendJson, type RouteHandler } from '#kernel';
 import type { PaymentSettlementService } from './payment-settlement.service';
 
 /** Largest webhook body accepted; providers send a few KiB. */
@@ -13,13 +13,8 @@ const MAX_WEBHOOK_BYTES = 64 * 1024;
 export function paymentWebhookRoutes(settlement: PaymentSettlementService): Record<string, RouteHandler> {
   return {
     'POST /payments/webhook': async (req, res) => {
-      let body: Buffer;
-      try {
-        body = await readBody(req, MAX_WEBHOOK_BYTES);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'payload too large' });
-        throw error;
-      }
+      // Beyond the limit readBody throws, and the HTTP server answers 413.
+      const body = await readBody(req, MAX_WEBHOOK_BYTES);
       const answer = await settlement.receiveWebhook(body, req.headers);
       sendJson(res, answer.status, answer.body);
     },
