@@ -50,6 +50,22 @@ function watch(token: string | undefined, orderId: string | null) {
   return subscription;
 }
 
+/**
+ * The count once it stops moving: subscriptions of the previous spec may still be
+ * closing (a socket the gateway closed, an upstream torn down), and a baseline taken
+ * mid-way would make `before + n` unreachable.
+ */
+async function settledActiveOn(service: 'orders' | 'gateway'): Promise<number> {
+  let previous = await activeOn(service);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const current = await activeOn(service);
+    if (current === previous) return current;
+    previous = current;
+  }
+  return previous;
+}
+
 /** Active subscriptions as one service's /health reports them. */
 async function activeOn(service: 'orders' | 'gateway'): Promise<number> {
   const { env, gatewayUrl } = testEnvironment();
@@ -61,7 +77,7 @@ async function activeOn(service: 'orders' | 'gateway'): Promise<number> {
 describe('subscriptions through the gateway', () => {
   it('streams a payment to its order with fields from orders, auth, users, products and payments in one payload', async () => {
     const order = await newOrder();
-    const before = await activeOn('orders');
+    const before = await settledActiveOn('orders');
     const watching = watch(customer.accessToken, order.id);
     await watching.connected();
     expect(await eventually(async () => (await activeOn('orders')) === before + 1)).toBe(true);
@@ -113,7 +129,7 @@ describe('subscriptions through the gateway', () => {
 
   it('ends the upstream subscription when the client completes or disconnects', async () => {
     const order = await newOrder();
-    const before = await activeOn('orders');
+    const before = await settledActiveOn('orders');
     const watchers = [watch(customer.accessToken, order.id), watch(customer.accessToken, order.id), watch(staff.accessToken, null)];
     await Promise.all(watchers.map((watcher) => watcher.connected()));
     expect(await eventually(async () => (await activeOn('orders')) === before + 3)).toBe(true);
@@ -125,7 +141,7 @@ describe('subscriptions through the gateway', () => {
 
   it('ends the client subscription with SERVICE_UNAVAILABLE when the orders subgraph goes away', async () => {
     const order = await newOrder();
-    const before = await activeOn('orders');
+    const before = await settledActiveOn('orders');
     const watching = watch(customer.accessToken, order.id);
     await watching.connected();
     expect(await eventually(async () => (await activeOn('orders')) === before + 1)).toBe(true);
@@ -165,7 +181,7 @@ describe('subscriptions through the gateway', () => {
   });
 
   it('keeps delivering to staff watching every order, across changes made by anyone', async () => {
-    const before = await activeOn('orders');
+    const before = await settledActiveOn('orders');
     const watching = watch(staff.accessToken, null);
     await watching.connected();
     expect(await eventually(async () => (await activeOn('orders')) === before + 1)).toBe(true);
@@ -179,7 +195,7 @@ describe('subscriptions through the gateway', () => {
 describe('limits', () => {
   it('refuses operations beyond the per-connection limit with TOO_MANY_REQUESTS, and keeps the others', async () => {
     const order = await newOrder();
-    const before = await activeOn('orders');
+    const before = await settledActiveOn('orders');
     const results = await new Promise<{ ok: number; refused: string[] }>((resolve) => {
       const client = createClient({
         url: testEnvironment().gatewayUrl.replace(/^http/, 'ws'),
