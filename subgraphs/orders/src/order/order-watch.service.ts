@@ -20,8 +20,9 @@ export type WatchedEvent = OrderStatusChangedEvent | CodedError;
  * session stops receiving at the next event (checked at most a second late).
  */
 export class OrderWatchService {
-  private readonly reads = new Map<string, Promise<Order | null>>();
-  private readonly revocations = new Map<string, Promise<boolean>>();
+  // Every local subscriber is handed an event within the same tick; a second is ample.
+  private readonly reads = sharedForOneSecond<Order | null>();
+  private readonly revocations = sharedForOneSecond<boolean>();
 
   constructor(
     private readonly orders: OrderService,
@@ -99,25 +100,25 @@ export class OrderWatchService {
    * thousands of subscribers an event would otherwise cost thousands of lookups.
    */
   private sessionRevoked(sessionId: string): Promise<boolean> {
-    let check = this.revocations.get(sessionId);
-    if (!check) {
-      check = this.redis.exists(revokedSessionKey(sessionId)).then((found) => found > 0);
-      this.revocations.set(sessionId, check);
-      setTimeout(() => this.revocations.delete(sessionId), 1_000).unref();
-    }
-    return check;
+    return this.revocations(sessionId, () => this.redis.exists(revokedSessionKey(sessionId)).then((found) => found > 0));
   }
 
   /** The order as it is when `event` is delivered; one read per event, however many subscribers in this process receive it. */
   private current(event: OrderStatusChanged): Promise<Order | null> {
-    const key = `${event.orderId}@${event.changedAt}@${event.to}`;
-    let read = this.reads.get(key);
-    if (!read) {
-      read = this.orders.findCurrent(event.orderId);
-      this.reads.set(key, read);
-      // Every local subscriber is handed the event within the same tick; a second is ample.
-      setTimeout(() => this.reads.delete(key), 1_000).unref();
-    }
-    return read;
+    return this.reads(`${event.orderId}@${event.changedAt}@${event.to}`, () => this.orders.findCurrent(event.orderId));
   }
+}
+
+/** A lookup whose answer, per key, is shared by every caller within one second. */
+function sharedForOneSecond<T>(): (key: string, load: () => Promise<T>) => Promise<T> {
+  const answers = new Map<string, Promise<T>>();
+  return (key, load) => {
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = load();
+      answers.set(key, answer);
+      setTimeout(() => answers.delete(key), 1_000).unref();
+    }
+    return answer;
+  };
 }
