@@ -66,9 +66,15 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       return config.production ? withoutSuggestions(safe) : safe;
     };
 
-    const dataSourceFor = (name: string, url: string) =>
-      new SubgraphDataSource(name, config.subgraphUrls[name] ?? url, { timeoutMs: config.subgraphTimeoutMs, gatewaySecret: config.gatewaySecret });
-    const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name, url }) => dataSourceFor(name, url!) });
+    // One data source (one connection pool) per subgraph, for queries and subscriptions alike.
+    const dataSources = new Map(
+      subgraphs.map(({ name, url }) => [
+        name,
+        new SubgraphDataSource(name, config.subgraphUrls[name] ?? url, { timeoutMs: config.subgraphTimeoutMs, gatewaySecret: config.gatewaySecret }),
+      ]),
+    );
+    lifecycle.add('subgraph connections', () => Promise.all([...dataSources.values()].map((source) => source.close())));
+    const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name }) => dataSources.get(name)! });
     const apollo = new ApolloServer<GatewayContext>({
       gateway,
       introspection: !config.production,
@@ -142,7 +148,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     subscriptions = attachGatewaySubscriptions({
       server,
       planner: new SubscriptionPlanner(supergraphSdl),
-      serviceMap: Object.fromEntries(subgraphs.map(({ name, url }) => [name, dataSourceFor(name, url)])),
+      serviceMap: Object.fromEntries(dataSources),
       subgraphUrls: Object.fromEntries(subgraphs.map(({ name, url }) => [name, config.subgraphUrls[name] ?? url])),
       authenticator,
       gatewaySecret: config.gatewaySecret,
