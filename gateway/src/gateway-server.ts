@@ -12,6 +12,7 @@ import { webhookProxyRoutes } from './webhook-proxy';
 import { clientIpOf } from './client-ip';
 import type { GatewayConfig } from './gateway-config';
 import type { GatewayContext } from './gateway-context';
+import { FastGateway } from './execution/fast-gateway';
 import { JwksKeyStore, jwksUrlFor } from './jwks';
 import { subgraphsOf, checkSubgraphs } from './readiness';
 import { corsHandler } from './security/cors';
@@ -74,7 +75,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       ]),
     );
     lifecycle.add('subgraph connections', () => Promise.all([...dataSources.values()].map((source) => source.close())));
-    const gateway = new ApolloGateway({ supergraphSdl, buildService: ({ name }) => dataSources.get(name)! });
+    const apolloGateway = new ApolloGateway({ supergraphSdl, buildService: ({ name }) => dataSources.get(name)! });
+    const gateway = new FastGateway(apolloGateway, supergraphSdl, Object.fromEntries(dataSources));
     const apollo = new ApolloServer<GatewayContext>({
       gateway,
       introspection: !config.production,
