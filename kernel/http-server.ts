@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import { GATEWAY_SIGNATURE_HEADER, verifyGatewaySignature, type ForwardedCaller } from './gateway-signature';
 import { ErrorCode } from './errors';
 import type { Logger } from './logger';
@@ -28,6 +28,11 @@ export interface HttpServerOptions<TContext extends BaseContext> {
      * operation itself is not cancelled (a mutation may still complete). Default: none.
      */
     timeoutMs?: number;
+    /**
+     * The gateway's in-flight sharing: a key under which concurrent requests get one
+     * execution's answer (identical queries of one caller), or undefined to run alone.
+     */
+    shareKey?: (req: IncomingMessage, body: Buffer) => string | undefined;
   };
   /**
    * Extra routes keyed `"GET /health"`, `"POST /payments/webhook"`, ...; never on the GraphQL
@@ -120,6 +125,9 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
   const shadowing = Object.keys(routes).find((key) => key.split(' ')[1] === graphqlPath);
   if (shadowing) throw new Error(`route "${shadowing}" would shadow GraphQL on ${graphqlPath}`);
 
+  // Executions of shareable requests in flight, by share key.
+  const inflight = new Map<string, Promise<HTTPGraphQLResponse>>();
+
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, trace: TraceContext, search: string) => {
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(req.headers)) {
@@ -152,10 +160,13 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         body = raw.toString('utf8');
       }
     }
-    const execution = graphql.server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-      context: () => graphql.context(req, trace, forwarded),
-    });
+    const execute = () =>
+      graphql.server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
+        context: () => graphql.context(req, trace, forwarded),
+      });
+    const shareKey = graphql.shareKey?.(req, raw);
+    const execution = shareKey === undefined ? execute() : shareExecution(inflight, shareKey, execute);
     const response = graphql.timeoutMs === undefined ? await execution : await withTimeout(execution, graphql.timeoutMs);
     if (response === TIMED_OUT) {
       log.warn({ traceId: trace.traceId, timeoutMs: graphql.timeoutMs }, 'a GraphQL request timed out');
@@ -208,6 +219,26 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       else res.destroy();
     });
   });
+}
+
+/**
+ * Joins the execution in flight under `key`, or starts it. Its answer is read to the end
+ * first, so that every request sharing it can send the same bytes.
+ */
+function shareExecution(inflight: Map<string, Promise<HTTPGraphQLResponse>>, key: string, execute: () => Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse> {
+  const running = inflight.get(key);
+  if (running) return running;
+  const execution = (async (): Promise<HTTPGraphQLResponse> => {
+    const response = await execute();
+    if (response.body.kind === 'complete') return response;
+    let text = '';
+    for await (const chunk of response.body.asyncIterator) text += chunk;
+    return { ...response, body: { kind: 'complete', string: text } };
+  })();
+  inflight.set(key, execution);
+  const forget = () => inflight.delete(key);
+  execution.then(forget, forget);
+  return execution;
 }
 
 const TIMED_OUT = Symbol('timed out');

@@ -13,6 +13,7 @@ import { clientIpOf } from './client-ip';
 import type { GatewayConfig } from './gateway-config';
 import type { GatewayContext } from './gateway-context';
 import { FastGateway } from './execution/fast-gateway';
+import { sharedQueryKey } from './execution/shared-queries';
 import { JwksKeyStore, jwksUrlFor } from './jwks';
 import { subgraphsOf, checkSubgraphs } from './readiness';
 import { corsHandler } from './security/cors';
@@ -123,6 +124,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       graphql: {
         server: apollo,
         timeoutMs: config.requestTimeoutMs,
+        shareKey: sharedQueryKey({ trustProxy: config.trustProxy }),
         context: async (req, trace) => {
           const requestLog = log.child({ traceId: trace.traceId, spanId: trace.spanId });
           const identity = await authenticator.identify(req.headers.authorization, requestLog);
