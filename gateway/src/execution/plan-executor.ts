@@ -100,6 +100,8 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, path: ResponsePath):
   if (!Array.isArray(received) || received.length !== representations.length) {
     throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
   }
+  // One answer merges into every entity that shares its representation, by reference. They
+  // all sit under this fetch's plan path, so later fetches select the same fields below them.
   for (let index = 0; index < received.length; index++) {
     const answer = received[index] as Entity | null;
     for (const entity of targets[index]!) {
