@@ -77,7 +77,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     );
     lifecycle.add('subgraph connections', () => Promise.all([...dataSources.values()].map((source) => source.close())));
     const apolloGateway = new ApolloGateway({ supergraphSdl, buildService: ({ name }) => dataSources.get(name)! });
-    const gateway = new FastGateway(apolloGateway, supergraphSdl, Object.fromEntries(dataSources));
+    const planner = new SubscriptionPlanner(supergraphSdl);
+    const gateway = new FastGateway(apolloGateway, planner, Object.fromEntries(dataSources));
     const apollo = new ApolloServer<GatewayContext>({
       gateway,
       introspection: !config.production,
@@ -151,7 +152,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     // Subscriptions over graphql-ws on the same /graphql, planned by Apollo's query planner.
     subscriptions = attachGatewaySubscriptions({
       server,
-      planner: new SubscriptionPlanner(supergraphSdl),
+      planner,
       serviceMap: Object.fromEntries(dataSources),
       subgraphUrls: Object.fromEntries(subgraphs.map(({ name, url }) => [name, config.subgraphUrls[name] ?? url])),
       authenticator,

@@ -1,10 +1,10 @@
 import type { ApolloGateway, GraphQLDataSource } from '@apollo/gateway';
-import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+import type { QueryPlan } from '@apollo/query-planner';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewayLoadResult } from '@apollo/server-gateway-interface';
 import { getVariableValues, GraphQLError, Kind, visit, BREAK, type DocumentNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { executePlanNode, isSupportedPlan } from './plan-executor';
 import { operationShape, shapeResponse, type CompletionError, type SelectionShape } from './response-shape';
+import type { SubscriptionPlanner } from '../subscriptions/subscription-planner';
 
 /** Operations remembered with their plan and response shape. */
 const PREPARED_CACHE_SIZE = 1000;
@@ -25,22 +25,14 @@ const DIRECTIVES_LEFT_TO_APOLLO = new Set(['skip', 'include', 'defer', 'stream']
  * rewrites for interface objects and contexts) go to Apollo's own executor unchanged.
  */
 export class FastGateway implements GatewayInterface {
-  private readonly supergraph: Supergraph;
-  private readonly apiSchema: Schema;
-  private readonly supergraphSchema: GraphQLSchema;
-  private readonly planner: QueryPlanner;
   private readonly prepared = new Map<string, Prepared>();
 
   constructor(
     private readonly inner: ApolloGateway,
-    supergraphSdl: string,
+    /** The gateway's one query planner, shared with subscriptions. */
+    private readonly planner: SubscriptionPlanner,
     private readonly serviceMap: Record<string, GraphQLDataSource>,
-  ) {
-    this.supergraph = Supergraph.build(supergraphSdl);
-    this.apiSchema = this.supergraph.apiSchema();
-    this.supergraphSchema = this.supergraph.schema.toGraphQLJSSchema();
-    this.planner = new QueryPlanner(this.supergraph);
-  }
+  ) {}
 
   onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]) {
     return this.inner.onSchemaLoadOrUpdate(callback);
@@ -67,7 +59,7 @@ export class FastGateway implements GatewayInterface {
     }
     const run = {
       serviceMap: this.serviceMap,
-      supergraphSchema: this.supergraphSchema,
+      supergraphSchema: this.planner.supergraphSchema,
       variables,
       context: requestContext.context,
       incomingRequestContext: requestContext,
@@ -100,7 +92,7 @@ export class FastGateway implements GatewayInterface {
         definition.kind === Kind.OPERATION_DEFINITION && (operationName === undefined || definition.name?.value === operationName),
     );
     if (!operation || operation.operation === 'subscription' || usesDirectivesLeftToApollo(document) || selectsIntrospection(operation)) return { fast: false };
-    const plan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document, { operationName }));
+    const plan = this.planner.queryPlan(document, operationName);
     const rootType = schema.getRootType(operation.operation);
     if (!rootType || !isSupportedPlan(plan.node)) return { fast: false };
     const fragments = Object.fromEntries(

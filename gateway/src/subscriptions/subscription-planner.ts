@@ -18,9 +18,10 @@ export interface SubscriptionPlan {
 const PLAN_CACHE_SIZE = 500;
 
 /**
- * Plans subscriptions with Apollo's federation query planner, which can plan them
- * (`@apollo/gateway` cannot execute them): the root field goes to its owner as a
- * subscription, and the fields other subgraphs own become a plan run for each event.
+ * Apollo's federation query planner over the supergraph, built once per gateway. It
+ * plans subscriptions (`@apollo/gateway` cannot execute them): the root field goes to its
+ * owner as a subscription, and the fields other subgraphs own become a plan run for each
+ * event. {@link queryPlan} serves queries and mutations for the gateway's executor.
  */
 export class SubscriptionPlanner {
   readonly apiSchema: Schema;
@@ -38,13 +39,17 @@ export class SubscriptionPlanner {
     this.planner = new QueryPlanner(supergraph);
   }
 
+  /** The plan of a validated operation document (not cached here). */
+  queryPlan(document: DocumentNode, operationName: string | undefined): QueryPlan {
+    return this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document, { operationName }));
+  }
+
   /** The plan of a validated subscription document. */
   plan(document: DocumentNode, operationName: string | undefined): SubscriptionPlan {
     const key = `${operationName ?? ''}\n${print(document)}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const queryPlan: QueryPlan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document, { operationName }));
-    const node = queryPlan.node;
+    const node = this.queryPlan(document, operationName).node;
     if (node?.kind !== 'Subscription') throw new Error('not a subscription operation');
     const plan: SubscriptionPlan = {
       primary: node.primary,
