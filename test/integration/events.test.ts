@@ -227,8 +227,11 @@ describe('transactional outbox', () => {
     await waitFor('several failed attempts', () => attempts >= 5);
     down = false;
     await waitFor('the event published after the outage', allPublished);
+    // The relay logs its recovery once the pass's commit returns, just after the row reads as published.
+    const relayLog = () => bed.lines.filter((line) => line.component === 'outbox-relay');
+    await waitFor('the relay to log its recovery', () => relayLog().some((line) => line.level === 'info'));
 
-    const relayLines = bed.lines.filter((line) => line.component === 'outbox-relay');
+    const relayLines = relayLog();
     expect(relayLines.map((line) => [line.level, line.message])).toEqual([
       ['warn', 'outbox relay cannot publish events; retrying with backoff'],
       ['info', 'outbox relay publishing again'],
