@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /** A position in a distributed trace, carried between services as a W3C `traceparent` header. */
 export interface TraceContext {
@@ -12,8 +12,22 @@ export interface TraceContext {
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
-export const newTraceId = () => randomBytes(16).toString('hex');
-export const newSpanId = () => randomBytes(8).toString('hex');
+/** Random bytes for ids, drawn 4 KiB at a time: a `randomBytes` call per id costs a system call (~5 µs). */
+const ID_POOL = Buffer.allocUnsafe(4096);
+let idPoolOffset = ID_POOL.length;
+
+function randomHex(bytes: number): string {
+  if (idPoolOffset + bytes > ID_POOL.length) {
+    randomFillSync(ID_POOL);
+    idPoolOffset = 0;
+  }
+  const hex = ID_POOL.toString('hex', idPoolOffset, idPoolOffset + bytes);
+  idPoolOffset += bytes;
+  return hex;
+}
+
+export const newTraceId = () => randomHex(16);
+export const newSpanId = () => randomHex(8);
 
 /** Continues the caller's trace from its `traceparent` header, or starts a new one. */
 export function traceFromHeader(traceparent: string | null | undefined): TraceContext {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toTraceparent, traceFromHeader } from '#kernel';
+import { newSpanId, newTraceId, toTraceparent, traceFromHeader } from '#kernel';
 
 describe('trace context', () => {
   it('continues the caller’s trace with a new span', () => {
@@ -19,4 +19,13 @@ describe('trace context', () => {
       expect(trace.parentSpanId).toBeUndefined();
     },
   );
+
+  it('draws fresh ids across refills of the random pool', () => {
+    // 1,000 trace ids and span ids are 24,000 random bytes: several refills of the 4 KiB pool.
+    const traceIds = Array.from({ length: 1000 }, newTraceId);
+    const spanIds = Array.from({ length: 1000 }, newSpanId);
+    expect(traceIds.every((id) => /^[0-9a-f]{32}$/.test(id))).toBe(true);
+    expect(spanIds.every((id) => /^[0-9a-f]{16}$/.test(id))).toBe(true);
+    expect(new Set([...traceIds, ...spanIds]).size).toBe(2000);
+  });
 });
