@@ -76,6 +76,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       ]),
     );
     lifecycle.add('subgraph connections', () => Promise.all([...dataSources.values()].map((source) => source.close())));
+    // @apollo/gateway otherwise sends host details (OS, CPUs, memory) to Apollo every hour
+    // over OTLP: a shop's gateway does not phone home unless its operator sets this to false.
+    process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
     const apolloGateway = new ApolloGateway({ supergraphSdl, buildService: ({ name }) => dataSources.get(name)! });
     const planner = new SubscriptionPlanner(supergraphSdl);
     const gateway = new FastGateway(apolloGateway, planner, Object.fromEntries(dataSources));
