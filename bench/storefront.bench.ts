@@ -23,15 +23,22 @@
  *     the gateway makes it (same subgraph operation, same body bytes signed), alternating
  *     in BENCH_ROUNDS rounds (default 10) so machine noise falls on both, one request at a
  *     time (BENCH_OVERHEAD_CONCURRENCY, default 1) so the difference is the gateway's own
- *     work rather than queueing for this machine's two cores.
- * Prints requests, RPS, p50 and p99 per case and the gateway's overhead at p50 and p99.
+ *     work rather than queueing for this machine's two cores;
+ *   - the hop alone: the same signed request through a bare pass-through proxy in its own
+ *     process (bench/pass-through-proxy.ts), in the same rounds: what any extra process
+ *     between client and subgraph costs on this machine, so the gateway's own work is the
+ *     gateway's overhead minus this.
+ * Prints requests, RPS, p50 and p99 per case, and the overheads of the gateway and of the
+ * bare hop over the direct call at p50 and p99.
  * Asserts only that every response was right (HTTP 200, no errors, the expected shape),
- * never speed. Bounded in time: start-up and seeding (well under 30 s), 4 s of checked
- * warm-up, then 4 × BENCH_SECONDS.
+ * never speed. Bounded in time: start-up and seeding (well under 30 s), 5 s of checked
+ * warm-up, then 5 × BENCH_SECONDS.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type QueryPlan } from '@apollo/query-planner';
 import { parse } from 'graphql';
@@ -100,6 +107,7 @@ const CATALOG_PAGE = /* GraphQL */ `
 
 let stack: Stack;
 let env: Record<string, string>;
+let proxy: ChildProcess | undefined;
 let customerToken: string;
 let seedSeconds = 0;
 
@@ -255,9 +263,22 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  proxy?.kill();
   await stack?.stop();
   if (env) await dropRunData(env);
 });
+
+/** Starts bench/pass-through-proxy.ts (compiled) in front of `targetUrl`; resolves with its URL. */
+async function startPassThroughProxy(targetUrl: string): Promise<string> {
+  const script = join(repoRoot(), 'dist', 'bench', 'pass-through-proxy.js');
+  if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, [script], { env: { ...process.env, TARGET_URL: targetUrl }, stdio: ['ignore', 'pipe', 'inherit'] });
+  proxy = child;
+  return new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the pass-through proxy exited (code ${code})`)));
+  });
+}
 
 /** The fetches the gateway's query planner makes for `query`, flattened. */
 function plannedFetches(query: string): FetchNode[] {
@@ -393,23 +414,25 @@ it('prints storefront read latency through the gateway and the gateway overhead 
     }),
     check: checkCatalog,
   };
+  // The same signed request through a process that only passes it on: the cost of the hop itself.
+  const viaProxy: Target = { ...direct, url: await startPassThroughProxy(env.PRODUCTS_URL!) };
 
   // Warm-up: connection pools, JIT, query plans, prepared statements, caches. Checked too.
   const warmUp = newTally();
-  for (const target of [listing, orders, viaGateway, direct]) await drive(target, 1_000, warmUp);
+  for (const target of [listing, orders, viaGateway, direct, viaProxy]) await drive(target, 1_000, warmUp);
   expect(warmUp.failureSamples).toEqual([]);
 
-  const tallies = { listing: newTally(), orders: newTally(), viaGateway: newTally(), direct: newTally() };
+  const tallies = { listing: newTally(), orders: newTally(), viaGateway: newTally(), direct: newTally(), viaProxy: newTally() };
   await drive(listing, SECONDS * 1000, tallies.listing);
   await drive(orders, SECONDS * 1000, tallies.orders);
-  // Gateway and direct alternate in short rounds (each first in every other round), so both see the same machine.
+  // Gateway, direct and bare hop take turns in short rounds (in a different order each round), so all see the same machine.
+  const turns: [Target, Tally][] = [
+    [viaGateway, tallies.viaGateway],
+    [direct, tallies.direct],
+    [viaProxy, tallies.viaProxy],
+  ];
   for (let round = 0; round < ROUNDS; round++) {
-    const pair: [Target, Tally][] = [
-      [viaGateway, tallies.viaGateway],
-      [direct, tallies.direct],
-    ];
-    if (round % 2) pair.reverse();
-    for (const [target, tally] of pair) await drive(target, (SECONDS * 1000) / ROUNDS, tally, OVERHEAD_CONCURRENCY);
+    for (const [target, tally] of [...turns.slice(round % 3), ...turns.slice(0, round % 3)]) await drive(target, (SECONDS * 1000) / ROUNDS, tally, OVERHEAD_CONCURRENCY);
   }
 
   const rows: [string, Tally][] = [
@@ -417,19 +440,23 @@ it('prints storefront read latency through the gateway and the gateway overhead 
     [`customer orders (${ORDERS}, lines+payment)`, tallies.orders],
     [`catalog page via gateway`, tallies.viaGateway],
     [`catalog page direct to products`, tallies.direct],
+    [`catalog page via a bare proxy`, tallies.viaProxy],
   ];
   const figures = rows.map(([name, tally]) => ({ name, ...summary(tally) }));
   const gateway = summary(tallies.viaGateway);
   const directFigures = summary(tallies.direct);
+  const hop = summary(tallies.viaProxy);
   const ms = (value: number) => value.toFixed(2).padStart(8);
   console.log(
     [
       '',
-      `storefront reads through the whole stack: ${CONCURRENCY} requests in flight, ${SECONDS} s per case, gateway/direct alternating in ${ROUNDS} rounds at ${OVERHEAD_CONCURRENCY} in flight; seeded in ${seedSeconds.toFixed(1)} s (this machine: ${process.env.BENCH_MACHINE ?? 'unnamed'})`,
+      `storefront reads through the whole stack: ${CONCURRENCY} requests in flight, ${SECONDS} s per case, gateway/direct/bare proxy taking turns in ${ROUNDS} rounds at ${OVERHEAD_CONCURRENCY} in flight; seeded in ${seedSeconds.toFixed(1)} s (this machine: ${process.env.BENCH_MACHINE ?? 'unnamed'})`,
       `  ${'case'.padEnd(38)}${'requests'.padStart(9)}${'RPS'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}`,
       ...figures.map((row) => `  ${row.name.padEnd(38)}${String(row.requests).padStart(9)}${row.rps.toFixed(0).padStart(8)} ${ms(row.p50)} ${ms(row.p99)}`),
       `  gateway overhead at p50: ${(gateway.p50 - directFigures.p50).toFixed(2)} ms (gateway p50 ${gateway.p50.toFixed(2)} ms vs direct ${directFigures.p50.toFixed(2)} ms); ` +
         `at p99: ${(gateway.p99 - directFigures.p99).toFixed(2)} ms (${gateway.p99.toFixed(2)} vs ${directFigures.p99.toFixed(2)} ms)`,
+      `  the hop alone (bare proxy) at p50: ${(hop.p50 - directFigures.p50).toFixed(2)} ms, at p99: ${(hop.p99 - directFigures.p99).toFixed(2)} ms; ` +
+        `the gateway's own work over the hop at p50: ${(gateway.p50 - hop.p50).toFixed(2)} ms`,
       '',
     ].join('\n'),
   );
