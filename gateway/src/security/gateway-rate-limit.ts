@@ -33,8 +33,8 @@ const SWEEP_THRESHOLD = 1024;
 
 /**
  * Takes up to ARGV[1] points from the window count at KEYS[1], never beyond ARGV[2] in
- * all; the window (ARGV[3] ms) starts with its first points. Returns the points taken
- * and the ms left in the window.
+ * all; the window (ARGV[3] ms) starts with its first points. Returns the points taken,
+ * the ms left in the window, and 1 when this call started the window.
  */
 const LEASE_SCRIPT = `
 local used = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -45,10 +45,10 @@ if left < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
   left = tonumber(ARGV[3])
 end
-return {taken, left}`;
+return {taken, left, used == 0 and 1 or 0}`;
 
 /** The Redis client with {@link LEASE_SCRIPT} defined on it (ioredis runs it by its SHA). */
-type LeasingRedis = Redis & { leaseRateLimitPoints(key: string, want: number, points: number, windowMs: number): Promise<[number, number]> };
+type LeasingRedis = Redis & { leaseRateLimitPoints(key: string, want: number, points: number, windowMs: number): Promise<[number, number, number]> };
 
 /** Points this instance took from one caller's window count and has not spent yet. */
 interface Lease {
@@ -134,8 +134,9 @@ export class GatewayRateLimit {
 
   private async refill(key: string, lease: Lease, want: number): Promise<boolean> {
     try {
-      const [taken, windowLeftMs] = await this.redis.leaseRateLimitPoints(key, want, this.options.points, this.options.windowSeconds * 1000);
-      lease.left += taken;
+      const [taken, windowLeftMs, newWindow] = await this.redis.leaseRateLimitPoints(key, want, this.options.points, this.options.windowSeconds * 1000);
+      // Points left from a window that ended in Redis a moment before ours go with it.
+      lease.left = newWindow ? taken : lease.left + taken;
       lease.endsAt = Date.now() + windowLeftMs;
       lease.dry = taken < want;
       this.recovered();
