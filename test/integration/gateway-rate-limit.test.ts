@@ -21,8 +21,9 @@ afterAll(async () => {
 
 const limitOf = (points: number, windowSeconds = 60, client = redis) => new GatewayRateLimit({ redis: client, log, points, windowSeconds });
 const anonymous = (): RateLimitCaller => ({ identity: null, clientIp: `198.51.100.${Math.floor(Math.random() * 250)}-${randomUUID()}` });
-/** The window's count in Redis for `caller`'s address. */
-const countedFor = async (caller: RateLimitCaller) => Number(await redis.get(`gateway:ratelimit:ip:${caller.clientIp}`));
+/** The window's count in Redis for `caller`'s address under a limit of `points` per `windowSeconds`. */
+const countedFor = async (caller: RateLimitCaller, points: number, windowSeconds = 60) =>
+  Number(await redis.get(`gateway:ratelimit:${points}/${windowSeconds}s:ip:${caller.clientIp}`));
 const outcome = (promise: Promise<void>) => promise.then(() => 'allowed' as const, (error: unknown) => error);
 
 describe('GatewayRateLimit with Redis', () => {
@@ -34,7 +35,7 @@ describe('GatewayRateLimit with Redis', () => {
     expect(refusal).toBeInstanceOf(RateLimitedError);
     expect((refusal as RateLimitedError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
     expect((refusal as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(60);
-    expect(await countedFor(caller)).toBe(10);
+    expect(await countedFor(caller, 10)).toBe(10);
   });
 
   it('weighs operations: a heavy one refused for want of points leaves them to a lighter one', async () => {
@@ -46,7 +47,7 @@ describe('GatewayRateLimit with Redis', () => {
     // 20 points are left in the window, and this instance holds them.
     await limit.consume(caller, 20);
     expect(await outcome(limit.consume(caller, 1))).toBeInstanceOf(RateLimitedError);
-    expect(await countedFor(caller)).toBe(70);
+    expect(await countedFor(caller, 70)).toBe(70);
   });
 
   it('counts a signed-in caller per user across addresses, and per address across users', async () => {
@@ -63,7 +64,7 @@ describe('GatewayRateLimit with Redis', () => {
     const caller = anonymous();
     const results = await Promise.all(Array.from({ length: 30 }, () => outcome(limit.consume(caller, 1))));
     expect(results.every((result) => result === 'allowed')).toBe(true);
-    expect(await countedFor(caller)).toBe(50);
+    expect(await countedFor(caller, 1000)).toBe(50);
   });
 
   it('never lets several instances together past the window’s points', async () => {
@@ -73,7 +74,18 @@ describe('GatewayRateLimit with Redis', () => {
     const results = await Promise.all(instances.flatMap((limit) => Array.from({ length: 100 }, () => outcome(limit.consume(caller, 1)))));
     expect(results.filter((result) => result === 'allowed')).toHaveLength(50);
     expect(results.filter((result) => result instanceof RateLimitedError)).toHaveLength(250);
-    expect(await countedFor(caller)).toBe(50);
+    expect(await countedFor(caller, 50)).toBe(50);
+  });
+
+  it('keeps the counts of gateways with other limits apart', async () => {
+    // A generous gateway (a test suite's, say) leases 50,000 points at once; a strict one beside it must not read them as spent.
+    const generous = limitOf(1_000_000);
+    const strict = limitOf(3);
+    const caller = anonymous();
+    await generous.consume(caller, 1);
+    for (let operation = 0; operation < 3; operation++) await strict.consume(caller, 1);
+    expect(await outcome(strict.consume(caller, 1))).toBeInstanceOf(RateLimitedError);
+    await expect(generous.consume(caller, 1)).resolves.toBeUndefined();
   });
 
   it('gives the points back when the window ends', async () => {
@@ -85,6 +97,6 @@ describe('GatewayRateLimit with Redis', () => {
     expect((refusal as RateLimitedError).retryAfterSeconds).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await expect(limit.consume(caller, 1)).resolves.toBeUndefined();
-    expect(await countedFor(caller)).toBe(1);
+    expect(await countedFor(caller, 2, 1)).toBe(1);
   });
 });

@@ -3,7 +3,12 @@ import { CodedError, ErrorCode, type Identity, type Logger } from '#kernel';
 
 /** Options of {@link GatewayRateLimit}. */
 export interface GatewayRateLimitOptions {
-  /** The gateway's Redis client (its key prefix applies: keys are `<prefix>gateway:ratelimit:{ip,user}:<id>`). */
+  /**
+   * The gateway's Redis client. Its key prefix applies: keys are
+   * `<prefix>gateway:ratelimit:<points>/<windowSeconds>s:{ip,user}:<id>`, so gateways
+   * configured with other limits (a canary, a test's second gateway) never read each
+   * other's counts as their own.
+   */
   redis: Redis;
   /** Points per window (GATEWAY_RATE_LIMIT_POINTS, default 600). */
   points: number;
@@ -80,6 +85,7 @@ export class GatewayRateLimit {
   private readonly redis: LeasingRedis;
   private readonly leases = new Map<string, Lease>();
   private readonly leaseSize: number;
+  private readonly keyPrefix: string;
   private sweepAt = SWEEP_THRESHOLD;
   private outage = false;
 
@@ -88,13 +94,14 @@ export class GatewayRateLimit {
     if (typeof redis.leaseRateLimitPoints !== 'function') redis.defineCommand('leaseRateLimitPoints', { numberOfKeys: 1, lua: LEASE_SCRIPT });
     this.redis = redis;
     this.leaseSize = Math.max(1, Math.ceil(options.points * LEASE_SHARE));
+    this.keyPrefix = `gateway:ratelimit:${options.points}/${options.windowSeconds}s`;
   }
 
   /** Counts `points` for the caller; over the limit throws {@link RateLimitedError}. */
   async consume(caller: RateLimitCaller, points: number): Promise<void> {
     const waits = await Promise.all([
-      caller.clientIp ? this.take(`gateway:ratelimit:ip:${caller.clientIp}`, points) : 0,
-      caller.identity ? this.take(`gateway:ratelimit:user:${caller.identity.userId}`, points) : 0,
+      caller.clientIp ? this.take(`${this.keyPrefix}:ip:${caller.clientIp}`, points) : 0,
+      caller.identity ? this.take(`${this.keyPrefix}:user:${caller.identity.userId}`, points) : 0,
     ]);
     const retryAfterMs = Math.max(...waits);
     if (retryAfterMs > 0) throw new RateLimitedError(Math.max(1, Math.ceil(retryAfterMs / 1000)));
