@@ -15,14 +15,11 @@
  * every response either an order or an expected refusal), never speed.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createConnection } from 'mariadb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { poolConfigFromUrl } from '#kernel';
-import { repoRoot } from '../scripts/repo-root';
-import { startStack, type Stack } from '../scripts/start';
-import { dropRunData, isolatedEnv } from '../test/support/test-env';
+import type { Stack } from '../scripts/start';
+import { startBenchStack, type BenchStack } from './support/bench-stack';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -38,6 +35,7 @@ interface Customer {
   ip: string;
 }
 
+let bench: BenchStack | undefined;
 let stack: Stack;
 let env: Record<string, string>;
 let customers: Customer[];
@@ -68,14 +66,9 @@ async function seedProducts(count: number, stock: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  ({ env } = await isolatedEnv());
   // Long enough that no order is cancelled by the unpaid-order sweep during the run.
-  env.ORDER_PAYMENT_WINDOW_SECONDS = '3600';
-  env.LOG_LEVEL = 'warn';
-  const logDir = join(repoRoot(), 'dist', 'test-logs');
-  mkdirSync(logDir, { recursive: true });
-  const log = createWriteStream(join(logDir, `bench-orders-${randomBytes(3).toString('hex')}.log`));
-  stack = await startStack({ env: { ...process.env, ...env }, output: (line) => log.write(`${line}\n`) });
+  bench = await startBenchStack('orders', { ORDER_PAYMENT_WINDOW_SECONDS: '3600' });
+  ({ stack, env } = bench);
   customers = [];
   // Registration hashes passwords (argon2id): a few at a time.
   for (let start = 0; start < CUSTOMERS; start += 8) {
@@ -100,8 +93,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  if (env) await dropRunData(env);
+  await bench?.stop();
 });
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);

@@ -36,7 +36,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
@@ -45,8 +45,8 @@ import { parse } from 'graphql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { GATEWAY_SIGNATURE_HEADER, openGatewayEnvelope, sealGatewayEnvelope } from '#kernel';
 import { repoRoot } from '../scripts/repo-root';
-import { startStack, type Stack } from '../scripts/start';
-import { dropRunData, isolatedEnv } from '../test/support/test-env';
+import type { Stack } from '../scripts/start';
+import { startBenchStack, type BenchStack } from './support/bench-stack';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -105,6 +105,7 @@ const CATALOG_PAGE = /* GraphQL */ `
     products(first: $first) { edges { node { id slug name price { amount currency } } } }
   }`;
 
+let bench: BenchStack | undefined;
 let stack: Stack;
 let env: Record<string, string>;
 let proxy: ChildProcess | undefined;
@@ -247,14 +248,9 @@ async function seedCustomer(productIds: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  ({ env } = await isolatedEnv());
   // Long enough that no unpaid order is cancelled by the payment-window sweep during the run.
-  env.ORDER_PAYMENT_WINDOW_SECONDS = '3600';
-  env.LOG_LEVEL = 'warn';
-  const logDir = join(repoRoot(), 'dist', 'test-logs');
-  mkdirSync(logDir, { recursive: true });
-  const log = createWriteStream(join(logDir, `bench-storefront-${randomBytes(3).toString('hex')}.log`));
-  stack = await startStack({ env: { ...process.env, ...env }, output: (line) => log.write(`${line}\n`) });
+  bench = await startBenchStack('storefront', { ORDER_PAYMENT_WINDOW_SECONDS: '3600' });
+  ({ stack, env } = bench);
   const started = performance.now();
   const admin = await signInAdmin();
   const productIds = await seedCatalog(admin);
@@ -264,8 +260,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   proxy?.kill();
-  await stack?.stop();
-  if (env) await dropRunData(env);
+  await bench?.stop();
 });
 
 /** Starts bench/pass-through-proxy.ts (compiled) in front of `targetUrl`; resolves with its URL. */

@@ -14,16 +14,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { connect, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { eventStream, eventSubject, nextEventId } from '#kernel';
-import { repoRoot } from '../scripts/repo-root';
-import { startStack, type Stack } from '../scripts/start';
-import { dropRunData, isolatedEnv } from '../test/support/test-env';
+import type { Stack } from '../scripts/start';
+import { startBenchStack, type BenchStack } from './support/bench-stack';
 import { createConnection } from 'mariadb';
 import { poolConfigFromUrl } from '#kernel';
 
@@ -36,6 +33,7 @@ const WATCH = FEDERATED
   ? `subscription ($id: ID) { orderStatusChanged(orderId: $id) { order { id status user { email } } change { to } } }`
   : `subscription ($id: ID) { orderStatusChanged(orderId: $id) { order { id status } change { to } } }`;
 
+let bench: BenchStack | undefined;
 let stack: Stack;
 let env: Record<string, string>;
 let nats: NatsConnection;
@@ -69,13 +67,8 @@ async function activeOnOrders(): Promise<number> {
 }
 
 beforeAll(async () => {
-  ({ env } = await isolatedEnv());
-  env.LOG_LEVEL = 'warn';
-  env.SUBSCRIPTIONS_PER_CONNECTION = String(PER_CONNECTION);
-  const logDir = join(repoRoot(), 'dist', 'test-logs');
-  mkdirSync(logDir, { recursive: true });
-  const log = createWriteStream(join(logDir, `bench-subscriptions-${randomBytes(3).toString('hex')}.log`));
-  stack = await startStack({ env: { ...process.env, ...env }, output: (line) => log.write(`${line}\n`) });
+  bench = await startBenchStack('subscriptions', { SUBSCRIPTIONS_PER_CONNECTION: String(PER_CONNECTION) });
+  ({ stack, env } = bench);
   nats = await connect({ servers: env.NATS_URL ?? 'nats://127.0.0.1:4222' });
   const registered = await call(`mutation ($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
     input: { email: `bench-${randomBytes(4).toString('hex')}@bench.test`, password: `Bench-${randomBytes(8).toString('hex')}`, name: 'Bench' },
@@ -95,8 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await nats?.drain();
-  await stack?.stop();
-  if (env) await dropRunData(env);
+  await bench?.stop();
 });
 
 /** Publishes a status change exactly as the orders outbox relay would. */
